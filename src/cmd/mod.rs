@@ -1,0 +1,41 @@
+//! The subcommands: each takes a resolved configuration and returns the process exit code.
+//!
+//! Exit codes (documented in the README): 0 no error (warnings allowed), 1 errors found,
+//! 2 could not run (bad arguments, bad schema, unreadable output path).
+
+pub mod check;
+pub mod schemas;
+
+use std::path::PathBuf;
+
+use crate::schema::{load_dir, load_embedded, Edition, SchemaError};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_FAILED: i32 = 2;
+
+/// Where the schemas come from: an embedded edition, or a folder given with `--schemas`.
+#[derive(Debug, Clone)]
+pub struct SchemaSource {
+    pub dir: Option<PathBuf>,
+    pub edition: String,
+}
+
+impl SchemaSource {
+    pub fn load(&self) -> Result<Edition, SchemaError> {
+        match &self.dir {
+            Some(d) => load_dir(d),
+            None => load_embedded(&self.edition),
+        }
+    }
+}
+
+/// The width of the terminal on stdout, if it is one.
+pub fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        comfy_table::Table::new().width()
+    } else {
+        None
+    }
+}

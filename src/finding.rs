@@ -1,0 +1,300 @@
+//! Findings: what a check found, as data. Renderers in `report` decide how to show them.
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use crate::schema::Severity;
+
+/// Stable kebab-case names of every kind of finding. Documented in `docs/findings.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// The file could not be read as a workbook.
+    UnreadableFile,
+    /// A sheet could not be read (the rest of the file was).
+    UnreadableSheet,
+    /// A sheet matches no table of the edition.
+    UnmatchedSheet,
+    /// A hidden sheet was skipped.
+    HiddenSheet,
+    /// The header row of a matched sheet was not found.
+    HeaderNotFound,
+    /// A column of the schema is not in the sheet.
+    MissingColumn,
+    /// A header the schema does not know.
+    UnknownColumn,
+    /// The columns are not in platform order.
+    ColumnOrder,
+    /// A table of the edition that no file provided.
+    MissingTable,
+    /// A table with a header but no data.
+    EmptyTable,
+    /// A single-record table with more than one record.
+    TooManyRecords,
+    /// A required cell is empty.
+    MissingValue,
+    /// A value not readable as its column's kind.
+    TypeError,
+    /// A code (工号, 代码 …) stored as a number cell.
+    CodeAsNumber,
+    /// A value outside its enum or code list.
+    EnumError,
+    /// A value that does not match the column's pattern.
+    PatternError,
+    /// A number outside the column's bounds.
+    RangeError,
+    /// A date outside its period.
+    PeriodError,
+    /// A key value that occurs twice.
+    DuplicateKey,
+    /// A value missing from the table it refers to.
+    ReferenceError,
+    /// A reference that could not be checked because the target table was not provided.
+    ReferenceUnchecked,
+    /// A cached formula error (`#N/A` …) in a cell.
+    CellError,
+    /// A value that was cleaned (full-width characters, hidden spaces).
+    ValueNormalised,
+    /// A multi-valued cell uses another separator than the English `;`.
+    SeparatorError,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnreadableFile => "unreadable-file",
+            Code::UnreadableSheet => "unreadable-sheet",
+            Code::UnmatchedSheet => "unmatched-sheet",
+            Code::HiddenSheet => "hidden-sheet",
+            Code::HeaderNotFound => "header-not-found",
+            Code::MissingColumn => "missing-column",
+            Code::UnknownColumn => "unknown-column",
+            Code::ColumnOrder => "column-order",
+            Code::MissingTable => "missing-table",
+            Code::EmptyTable => "empty-table",
+            Code::TooManyRecords => "too-many-records",
+            Code::MissingValue => "missing-value",
+            Code::TypeError => "type-error",
+            Code::CodeAsNumber => "code-as-number",
+            Code::EnumError => "enum-error",
+            Code::PatternError => "pattern-error",
+            Code::RangeError => "range-error",
+            Code::PeriodError => "period-error",
+            Code::DuplicateKey => "duplicate-key",
+            Code::ReferenceError => "reference-error",
+            Code::ReferenceUnchecked => "reference-unchecked",
+            Code::CellError => "cell-error",
+            Code::ValueNormalised => "value-normalised",
+            Code::SeparatorError => "separator-error",
+        }
+    }
+
+    /// Every code, for documentation and tests.
+    pub const ALL: [Code; 24] = [
+        Code::UnreadableFile,
+        Code::UnreadableSheet,
+        Code::UnmatchedSheet,
+        Code::HiddenSheet,
+        Code::HeaderNotFound,
+        Code::MissingColumn,
+        Code::UnknownColumn,
+        Code::ColumnOrder,
+        Code::MissingTable,
+        Code::EmptyTable,
+        Code::TooManyRecords,
+        Code::MissingValue,
+        Code::TypeError,
+        Code::CodeAsNumber,
+        Code::EnumError,
+        Code::PatternError,
+        Code::RangeError,
+        Code::PeriodError,
+        Code::DuplicateKey,
+        Code::ReferenceError,
+        Code::ReferenceUnchecked,
+        Code::CellError,
+        Code::ValueNormalised,
+        Code::SeparatorError,
+    ];
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A cell position, 0-based absolute row and column in its sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellRef {
+    pub row: u32,
+    pub col: u32,
+}
+
+impl CellRef {
+    pub fn new(row: u32, col: u32) -> CellRef {
+        CellRef { row, col }
+    }
+
+    /// `A1`-style address.
+    pub fn a1(&self) -> String {
+        format!("{}{}", column_letters(self.col), self.row + 1)
+    }
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.a1())
+    }
+}
+
+impl Serialize for CellRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.a1())
+    }
+}
+
+/// `0` → `A`, `25` → `Z`, `26` → `AA`.
+pub fn column_letters(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        out.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
+}
+
+/// Where something is: a file, maybe a sheet, maybe a cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Default)]
+pub struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<CellRef>,
+}
+
+impl Location {
+    pub fn file(file: &str) -> Location {
+        Location {
+            file: Some(file.to_string()),
+            ..Default::default()
+        }
+    }
+    pub fn sheet(file: &str, sheet: &str) -> Location {
+        Location {
+            file: Some(file.to_string()),
+            sheet: Some(sheet.to_string()),
+            cell: None,
+        }
+    }
+    pub fn cell(file: &str, sheet: &str, cell: CellRef) -> Location {
+        Location {
+            file: Some(file.to_string()),
+            sheet: Some(sheet.to_string()),
+            cell: Some(cell),
+        }
+    }
+
+    /// `人事处.xlsx / 表1-5-1 … / C17`
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(f) = &self.file {
+            parts.push(f.clone());
+        }
+        if let Some(s) = &self.sheet {
+            parts.push(format!("「{s}」"));
+        }
+        if let Some(c) = &self.cell {
+            parts.push(c.a1());
+        }
+        parts.join(" ")
+    }
+}
+
+/// One thing a check found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    #[serde(flatten)]
+    pub location: Location,
+    /// 表号 of the table concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The offending value as it was in the cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// What is wrong and what to do, in Chinese, for a department clerk.
+    pub message: String,
+    /// Other places involved (the first occurrence of a duplicate key …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Location>,
+}
+
+impl Finding {
+    pub fn new(code: Code, severity: Severity, location: Location, message: String) -> Finding {
+        Finding {
+            code,
+            severity,
+            location,
+            table: None,
+            column: None,
+            value: None,
+            message,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn table(mut self, table: &str) -> Finding {
+        self.table = Some(table.to_string());
+        self
+    }
+
+    pub fn column(mut self, column: &str) -> Finding {
+        self.column = Some(column.to_string());
+        self
+    }
+
+    pub fn value(mut self, value: impl Into<String>) -> Finding {
+        self.value = Some(value.into());
+        self
+    }
+
+    pub fn related(mut self, loc: Location) -> Finding {
+        self.related.push(loc);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_addresses() {
+        assert_eq!(CellRef::new(0, 0).a1(), "A1");
+        assert_eq!(CellRef::new(16, 2).a1(), "C17");
+        assert_eq!(CellRef::new(0, 25).a1(), "Z1");
+        assert_eq!(CellRef::new(0, 26).a1(), "AA1");
+        assert_eq!(CellRef::new(1_048_575, 16_383).a1(), "XFD1048576");
+    }
+
+    #[test]
+    fn codes_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s));
+            assert!(s.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'));
+            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{s}\""));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! statedata: checks, bundles and assigns the 本科教学基本状态数据 workbooks of a Chinese
+//! university for the national 高等教育质量监测国家数据平台.
+//!
+//! Data flows one way: `schema` (what tables should be) → `read` (what departments handed in)
+//! → `value` (normal forms) → `check` (findings) → `report` (terminal, JSON).
+
+pub mod check;
+pub mod cmd;
+pub mod finding;
+pub mod period;
+pub mod read;
+pub mod report;
+pub mod schema;
+pub mod value;

@@ -1,0 +1,78 @@
+//! The `statedata` command: argument parsing only; the work is in the library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use statedata::cmd::{self, check::CheckConfig, SchemaSource};
+use statedata::schema::DEFAULT_EDITION;
+
+#[derive(Parser)]
+#[command(
+    name = "statedata",
+    version,
+    about = "Check, bundle and assign the 本科教学基本状态数据 workbooks of a university",
+    after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 could not run."
+)]
+struct Cli {
+    /// Load the edition from this folder instead of the copy embedded in the program.
+    #[arg(long, global = true, value_name = "DIR")]
+    schemas: Option<PathBuf>,
+    /// Embedded edition to use.
+    #[arg(long, global = true, default_value = DEFAULT_EDITION)]
+    edition: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Terminal,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the workbooks departments handed in (files and/or folders, searched recursively).
+    Check {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Collection year Y: 时点 Y-09-30, 学年 Y-1-09-01…Y-08-31, 自然年 Y-1.
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Terminal)]
+        format: Format,
+        /// List at most N findings of one kind per table in the terminal (0 = all).
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        max_per_rule: usize,
+    },
+    /// List the tables of the edition.
+    Schemas,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let schemas = SchemaSource {
+        dir: cli.schemas,
+        edition: cli.edition,
+    };
+    let code = match cli.command {
+        Command::Check {
+            paths,
+            year,
+            format,
+            max_per_rule,
+        } => cmd::check::run(&CheckConfig {
+            schemas,
+            inputs: paths,
+            year,
+            format: match format {
+                Format::Terminal => cmd::check::OutputFormat::Terminal,
+                Format::Json => cmd::check::OutputFormat::Json,
+            },
+            max_per_rule,
+        }),
+        Command::Schemas => cmd::schemas::run(&schemas),
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,399 @@
+//! Locating tables in sheets: which table a sheet is (by its name or its file's name), where
+//! its header row is (title rows and merged cells above it are tolerated), or whether it is a
+//! vertical 项目 | 内容 form; then cutting the data rows into records.
+
+use super::workbook::{Grid, Sheet, Workbook};
+use super::{Cell, Part, Record};
+use crate::finding::{CellRef, Code, Finding, Location, Severity};
+use crate::schema::{Edition, Shape, Table};
+use crate::value::half_width;
+
+/// How many rows from the top are searched for the header.
+const HEADER_SEARCH_ROWS: u32 = 30;
+
+/// The outcome of locating one sheet.
+#[derive(Debug, Default)]
+pub struct Located {
+    pub part: Option<Part>,
+    pub findings: Vec<Finding>,
+}
+
+/// Splits `表1-5-1 教职工基本信息`, ` 表SF-5：…`, `1-5-1教职工…` into (`1-5-1`, rest).
+fn split_id(name: &str) -> Option<(String, String)> {
+    let t = half_width(name);
+    let t = t.trim().trim_start_matches('表').trim_start();
+    let bytes: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    let mut id = String::new();
+    // An optional letter prefix such as SF.
+    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+        id.push(bytes[i].to_ascii_uppercase());
+        i += 1;
+    }
+    if id.len() > 3 {
+        return None;
+    }
+    if !id.is_empty() {
+        if i < bytes.len() && matches!(bytes[i], '-' | '—' | '–') {
+            id.push('-');
+            i += 1;
+        } else {
+            id.push('-');
+        }
+    }
+    let start_digits = i;
+    loop {
+        let s = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == s {
+            return None;
+        }
+        id.extend(&bytes[s..i]);
+        if i + 1 < bytes.len() && matches!(bytes[i], '-' | '—' | '–') && bytes[i + 1].is_ascii_digit() {
+            id.push('-');
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if i == start_digits {
+        return None;
+    }
+    let rest: String = bytes[i..].iter().collect();
+    let rest = rest
+        .trim_start_matches([' ', ':', '.', '、', '_', '\t'])
+        .trim()
+        .to_string();
+    Some((id, rest))
+}
+
+/// The table a sheet (or file) name designates: by its 表号, else by its table name.
+pub fn match_table<'e>(edition: &'e Edition, name: &str) -> Option<&'e Table> {
+    if let Some((id, _rest)) = split_id(name) {
+        if let Some(t) = edition.table(&id) {
+            return Some(t);
+        }
+    }
+    let bare = half_width(name);
+    let bare = bare.trim().trim_start_matches('表').trim();
+    edition.tables.iter().find(|t| t.matches_name(bare))
+}
+
+/// Which sheet columns hold which schema columns in a candidate header row.
+struct HeaderFit {
+    row: u32,
+    /// schema column index → sheet column
+    columns: Vec<Option<u32>>,
+    /// Non-empty header cells that name no column, or name one a second time.
+    unknown: Vec<(u32, String)>,
+    matched: usize,
+}
+
+fn fit_header(grid: &Grid, table: &Table, row: u32) -> HeaderFit {
+    let mut columns = vec![None; table.columns.len()];
+    let mut unknown = Vec::new();
+    let mut matched = 0;
+    for col in grid.origin.1..grid.end_col() {
+        let raw = grid.get(row, col);
+        if raw.is_blank() {
+            continue;
+        }
+        let text = raw.display();
+        match table.columns.iter().position(|c| c.matches_header(&text)) {
+            Some(i) if columns[i].is_none() => {
+                columns[i] = Some(col);
+                matched += 1;
+            }
+            _ => unknown.push((col, text)),
+        }
+    }
+    HeaderFit {
+        row,
+        columns,
+        unknown,
+        matched,
+    }
+}
+
+/// A vertical form: one sheet column holds the column names, the next one the values.
+struct VerticalFit {
+    name_col: u32,
+    /// schema column index → sheet row
+    rows: Vec<Option<u32>>,
+    matched: usize,
+    first_row: u32,
+}
+
+fn fit_vertical(grid: &Grid, table: &Table) -> Option<VerticalFit> {
+    let mut best: Option<VerticalFit> = None;
+    let last_col = grid.end_col().min(grid.origin.1 + 4);
+    for col in grid.origin.1..last_col {
+        let mut rows = vec![None; table.columns.len()];
+        let mut matched = 0;
+        let mut first_row = u32::MAX;
+        for row in grid.origin.0..grid.end_row() {
+            let raw = grid.get(row, col);
+            if raw.is_blank() {
+                continue;
+            }
+            if let Some(i) = table.columns.iter().position(|c| c.matches_header(&raw.display())) {
+                if rows[i].is_none() {
+                    rows[i] = Some(row);
+                    matched += 1;
+                    first_row = first_row.min(row);
+                }
+            }
+        }
+        if matched > best.as_ref().map_or(0, |b| b.matched) {
+            best = Some(VerticalFit {
+                name_col: col,
+                rows,
+                matched,
+                first_row,
+            });
+        }
+    }
+    best
+}
+
+fn enough(matched: usize, total: usize) -> bool {
+    matched > 0 && matched * 2 >= total
+}
+
+/// Locates the table of one sheet and cuts its records.
+pub fn locate_sheet(edition: &Edition, wb: &Workbook, sheet: &Sheet, single_sheet: bool) -> Located {
+    let file = wb_file(wb);
+    let mut out = Located::default();
+    let loc = Location::sheet(&file, &sheet.name);
+    let table = match_table(edition, &sheet.name)
+        .or_else(|| single_sheet.then(|| match_table(edition, &wb.file_stem)).flatten());
+    if !sheet.visible {
+        if let Some(t) = table {
+            out.findings.push(
+                Finding::new(
+                    Code::HiddenSheet,
+                    Severity::Warning,
+                    loc,
+                    format!(
+                        "工作表「{}」是隐藏的，未读取。如果它就是要提交的{}，请取消隐藏；否则请删除它",
+                        sheet.name,
+                        t.title()
+                    ),
+                )
+                .table(&t.id),
+            );
+        }
+        return out;
+    }
+    if let Some(e) = &sheet.error {
+        out.findings.push(Finding::new(
+            Code::UnreadableSheet,
+            Severity::Error,
+            loc,
+            format!("工作表「{}」无法读取（{e}）。请检查其中是否有错误值或损坏的单元格，修正后另存再提交", sheet.name),
+        ));
+        return out;
+    }
+    let Some(table) = table else {
+        if !sheet.grid.is_empty() {
+            out.findings.push(Finding::new(
+                Code::UnmatchedSheet,
+                Severity::Warning,
+                loc,
+                format!(
+                    "工作表「{}」对应不到任何采集表，未检查。请把工作表命名为“表号 表名”，如「表1-5-1 教职工基本信息」",
+                    sheet.name
+                ),
+            ));
+        }
+        return out;
+    };
+    let grid = &sheet.grid;
+    let mut part = Part {
+        table: table.id.clone(),
+        file: file.clone(),
+        sheet: sheet.name.clone(),
+        epoch_1904: wb.epoch_1904,
+        header_row: grid.origin.0,
+        vertical: false,
+        records: Vec::new(),
+    };
+    if grid.is_empty() {
+        // An empty sheet provides the table with no rows: reported as empty by the checker.
+        out.part = Some(part);
+        return out;
+    }
+
+    let total = table.columns.len();
+    let last = grid.end_row().min(grid.origin.0 + HEADER_SEARCH_ROWS);
+    let horizontal = (grid.origin.0..last)
+        .map(|r| fit_header(grid, table, r))
+        .max_by_key(|f| (f.matched, std::cmp::Reverse(f.row)));
+    let vertical = if table.shape == Shape::Single {
+        fit_vertical(grid, table)
+    } else {
+        None
+    };
+    let h_score = horizontal.as_ref().map_or(0, |h| h.matched);
+    let v_score = vertical.as_ref().map_or(0, |v| v.matched);
+
+    if v_score > h_score && enough(v_score, total) {
+        let v = vertical.expect("scored");
+        part.vertical = true;
+        part.header_row = v.first_row;
+        report_missing_columns(&mut out.findings, table, &file, &sheet.name, |i| v.rows[i].is_some());
+        let value_col = v.name_col + 1;
+        let cells: Vec<Option<Cell>> = v
+            .rows
+            .iter()
+            .map(|r| {
+                r.map(|row| Cell {
+                    at: CellRef::new(row, value_col),
+                    raw: grid.get(row, value_col).clone(),
+                })
+            })
+            .collect();
+        let rows_used: Vec<u32> = v.rows.iter().flatten().copied().collect();
+        let any_value = cells.iter().flatten().any(|c| !c.raw.is_blank());
+        if any_value {
+            part.records.push(Record {
+                cells,
+                rows: (
+                    *rows_used.iter().min().unwrap_or(&v.first_row),
+                    *rows_used.iter().max().unwrap_or(&v.first_row),
+                ),
+            });
+        }
+        out.part = Some(part);
+        return out;
+    }
+
+    let Some(h) = horizontal.filter(|h| enough(h.matched, total)) else {
+        out.findings.push(
+            Finding::new(
+                Code::HeaderNotFound,
+                Severity::Error,
+                loc,
+                format!(
+                    "在工作表「{}」的前 {HEADER_SEARCH_ROWS} 行找不到{}的表头（应有“{}”等列名）。请使用平台模板的表头，不要改动列名",
+                    sheet.name,
+                    table.title(),
+                    table.columns.iter().take(3).map(|c| c.name.as_str()).collect::<Vec<_>>().join("”“")
+                ),
+            )
+            .table(&table.id),
+        );
+        return out;
+    };
+    part.header_row = h.row;
+    report_missing_columns(&mut out.findings, table, &file, &sheet.name, |i| h.columns[i].is_some());
+    for (col, text) in &h.unknown {
+        out.findings.push(
+            Finding::new(
+                Code::UnknownColumn,
+                Severity::Warning,
+                Location::cell(&file, &sheet.name, CellRef::new(h.row, *col)),
+                format!(
+                    "列“{text}”不是{}的列（或与前面的列重复），这一列不会被检查和汇总。请删除这一列，或改回模板中的列名",
+                    table.title()
+                ),
+            )
+            .table(&table.id)
+            .value(text.clone()),
+        );
+    }
+    let mapped: Vec<u32> = h.columns.iter().flatten().copied().collect();
+    if mapped.windows(2).any(|w| w[0] > w[1]) {
+        out.findings.push(
+            Finding::new(
+                Code::ColumnOrder,
+                Severity::Warning,
+                Location::sheet(&file, &sheet.name),
+                format!(
+                    "{}的列顺序与平台模板不同。平台导入要求列顺序一致，请按模板顺序排列：{}",
+                    table.title(),
+                    table.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+                ),
+            )
+            .table(&table.id),
+        );
+    }
+    for row in h.row + 1..grid.end_row() {
+        let blank = (grid.origin.1..grid.end_col()).all(|c| grid.get(row, c).is_blank());
+        if blank {
+            continue;
+        }
+        let cells = h
+            .columns
+            .iter()
+            .map(|c| {
+                c.map(|col| Cell {
+                    at: CellRef::new(row, col),
+                    raw: grid.get(row, col).clone(),
+                })
+            })
+            .collect();
+        part.records.push(Record {
+            cells,
+            rows: (row, row),
+        });
+    }
+    out.part = Some(part);
+    out
+}
+
+fn report_missing_columns(
+    findings: &mut Vec<Finding>,
+    table: &Table,
+    file: &str,
+    sheet: &str,
+    present: impl Fn(usize) -> bool,
+) {
+    for (i, c) in table.columns.iter().enumerate() {
+        if !present(i) {
+            findings.push(
+                Finding::new(
+                    Code::MissingColumn,
+                    Severity::Error,
+                    Location::sheet(file, sheet),
+                    format!(
+                        "{}缺少“{}”列。请按平台模板补上这一列（列名要与模板一致）",
+                        table.title(),
+                        c.name
+                    ),
+                )
+                .table(&table.id)
+                .column(&c.name),
+            );
+        }
+    }
+}
+
+fn wb_file(wb: &Workbook) -> String {
+    wb.path.clone()
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_sheet_names() {
+        let id = |s: &str| split_id(s).map(|(i, _)| i);
+        assert_eq!(id("表1-5-1 教职工基本信息"), Some("1-5-1".into()));
+        assert_eq!(id("  表1-5-1 教职工"), Some("1-5-1".into()));
+        assert_eq!(id("表SF-5：教师近五年基础教育服务经历"), Some("SF-5".into()));
+        assert_eq!(id("表sf-5:教师"), Some("SF-5".into()));
+        assert_eq!(id("表１－５－１教职工基本信息"), Some("1-5-1".into()));
+        assert_eq!(id("1-6 本科生基本情况"), Some("1-6".into()));
+        assert_eq!(id("Sheet1"), None);
+        assert_eq!(id("教职工基本信息"), None);
+        assert_eq!(
+            split_id("表6-3-2 本科生（境外） 情况").map(|(_, r)| r),
+            Some("本科生（境外） 情况".into())
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! Reading what departments hand in: finding the files, telling their format from their bytes,
+//! reading sheets into grids of `Raw` cells with absolute addresses, and locating tables in
+//! them (`locate`).
+
+mod locate;
+mod sniff;
+mod workbook;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::finding::{CellRef, Code, Finding, Location, Severity};
+use crate::schema::Edition;
+use crate::value::Raw;
+
+pub use locate::{locate_sheet, match_table, Located};
+pub use sniff::{sniff, Format};
+pub use workbook::{read_workbook, Grid, Sheet, Workbook};
+
+/// A cell of a table: where it is and what it held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub at: CellRef,
+    pub raw: Raw,
+}
+
+/// One record of a table: a row of a list, or the whole of a vertical form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// One entry per schema column; None when the sheet lacks that column.
+    pub cells: Vec<Option<Cell>>,
+    /// The sheet rows the record came from (first, last), 0-based.
+    pub rows: (u32, u32),
+}
+
+/// The rows of one table read from one sheet.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// 表号
+    pub table: String,
+    pub file: String,
+    pub sheet: String,
+    pub epoch_1904: bool,
+    /// The header row (0-based), or the first row of a vertical form.
+    pub header_row: u32,
+    pub vertical: bool,
+    pub records: Vec<Record>,
+}
+
+/// What was read from a file, for the summary.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileSummary {
+    pub file: String,
+    pub format: String,
+    pub sheets: usize,
+    pub readable: bool,
+}
+
+/// Everything read in one run.
+#[derive(Debug, Default)]
+pub struct Submission {
+    pub parts: Vec<Part>,
+    pub files: Vec<FileSummary>,
+    /// Findings made while reading (unreadable files, unmatched sheets, header problems).
+    pub findings: Vec<Finding>,
+}
+
+const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "et"];
+
+/// Expands the paths given on the command line: files as they are, folders searched
+/// recursively for workbooks (skipping Excel's `~$` lock files). The same file named twice is
+/// kept once. Returns an error naming a path that does not exist.
+pub fn expand_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found)?;
+            found.sort();
+            for f in found {
+                push_unique(f, &mut out, &mut seen);
+            }
+        } else if p.is_file() {
+            push_unique(p.clone(), &mut out, &mut seen);
+        } else {
+            anyhow::bail!("找不到文件或文件夹：{}（请检查路径是否写对）", p.display());
+        }
+    }
+    Ok(out)
+}
+
+fn push_unique(p: PathBuf, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) {
+    let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+    if seen.insert(key) {
+        out.push(p);
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("无法读取文件夹 {}：{e}", dir.display()))?;
+    for e in entries {
+        let path = e?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if is_workbook_name(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_workbook_name(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with("~$") || name.starts_with(".~lock") {
+        return false;
+    }
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| WORKBOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        .unwrap_or(false)
+}
+
+/// Reads every file and locates the edition's tables in its sheets. Never fails on a bad
+/// file: that becomes a finding and the other files are read.
+pub fn read_submission(edition: &Edition, files: &[PathBuf]) -> Submission {
+    read_submission_with(edition, files, |_| {})
+}
+
+/// As `read_submission`, calling `progress` after each file.
+pub fn read_submission_with(
+    edition: &Edition,
+    files: &[PathBuf],
+    mut progress: impl FnMut(&Path),
+) -> Submission {
+    let mut sub = Submission::default();
+    for path in files {
+        read_one(edition, path, &mut sub);
+        progress(path);
+    }
+    sub
+}
+
+fn read_one(edition: &Edition, path: &Path, sub: &mut Submission) {
+    let name = path.display().to_string();
+    let wb = match read_workbook(path) {
+        Ok(wb) => wb,
+        Err(u) => {
+            sub.files.push(FileSummary {
+                file: name.clone(),
+                format: u.format.clone(),
+                sheets: 0,
+                readable: false,
+            });
+            sub.findings.push(Finding::new(
+                Code::UnreadableFile,
+                Severity::Error,
+                Location::file(&name),
+                format!("无法读取此文件：{}。{}", u.reason, u.advice),
+            ));
+            return;
+        }
+    };
+    sub.files.push(FileSummary {
+        file: name.clone(),
+        format: wb.format.label().to_string(),
+        sheets: wb.sheets.len(),
+        readable: true,
+    });
+    let single_sheet = wb.sheets.len() == 1;
+    for sheet in &wb.sheets {
+        let located = locate_sheet(edition, &wb, sheet, single_sheet);
+        sub.findings.extend(located.findings);
+        if let Some(part) = located.part {
+            sub.parts.push(part);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Telling a file's format from its bytes, not its name.
+
+/// What a file really is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+    /// An OOXML workbook inside an encrypted OLE container (password to open).
+    EncryptedOoxml,
+    /// A zip file that is neither xlsx nor ods.
+    OtherZip,
+    /// An OLE2 file without a Workbook stream (a Word document, …).
+    OtherOle,
+    /// A web page saved with a spreadsheet name.
+    Html,
+    /// SpreadsheetML 2003 (XML) saved as .xls.
+    Xml2003,
+    /// Plain text (CSV, TSV) renamed.
+    Text,
+    Empty,
+    Unknown,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::EncryptedOoxml => "encrypted",
+            Format::OtherZip => "zip",
+            Format::OtherOle => "ole",
+            Format::Html => "html",
+            Format::Xml2003 => "xml",
+            Format::Text => "text",
+            Format::Empty => "empty",
+            Format::Unknown => "unknown",
+        }
+    }
+}
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+}
+
+/// Decides the format from the first bytes (and, for containers, names inside them).
+pub fn sniff(bytes: &[u8]) -> Format {
+    if bytes.is_empty() {
+        return Format::Empty;
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        // The ODS mimetype is stored first and uncompressed; OOXML has [Content_Types].xml.
+        let head = &bytes[..bytes.len().min(200)];
+        if contains(head, b"application/vnd.oasis.opendocument.spreadsheet") {
+            return Format::Ods;
+        }
+        if contains(bytes, b"[Content_Types].xml") && contains(bytes, b"xl/") {
+            return Format::Xlsx;
+        }
+        return Format::OtherZip;
+    }
+    if bytes.starts_with(&OLE_MAGIC) {
+        if contains(bytes, &utf16le("EncryptedPackage")) {
+            return Format::EncryptedOoxml;
+        }
+        if contains(bytes, &utf16le("Workbook")) || contains(bytes, &utf16le("Book")) {
+            return Format::Xls;
+        }
+        return Format::OtherOle;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with("<html")
+        || head.starts_with("<!doctype html")
+        || head.starts_with("mime-version:")
+        || head.contains("<table")
+    {
+        return Format::Html;
+    }
+    if head.starts_with("<?xml") && head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+        return Format::Xml2003;
+    }
+    if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() || !bytes.contains(&0) {
+        return Format::Text;
+    }
+    Format::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_bytes() {
+        assert_eq!(sniff(b""), Format::Empty);
+        assert_eq!(sniff(b"<html><body><table>"), Format::Html);
+        assert_eq!(sniff("学号,姓名\n1,张三\n".as_bytes()), Format::Text);
+        let mut ole = OLE_MAGIC.to_vec();
+        ole.extend(utf16le("EncryptedPackage"));
+        assert_eq!(sniff(&ole), Format::EncryptedOoxml);
+        let mut xls = OLE_MAGIC.to_vec();
+        xls.extend(utf16le("Workbook"));
+        assert_eq!(sniff(&xls), Format::Xls);
+    }
+}

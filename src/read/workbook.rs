@@ -1,0 +1,275 @@
+//! Opening a workbook with calamine (by the format its bytes show) and turning each sheet into a
+//! grid of `Raw` cells that knows its absolute position.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use calamine::{Data, Ods, Range, Reader, SheetVisible, Xls, Xlsx};
+use chrono::NaiveDate;
+
+use super::sniff::{sniff, Format};
+use crate::value::Raw;
+
+/// A sheet's cells. calamine's ranges start at the first non-empty cell, not at A1: `origin`
+/// is that cell's absolute (row, col), so addresses are always absolute.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    pub origin: (u32, u32),
+    pub rows: Vec<Vec<Raw>>,
+}
+
+static EMPTY: Raw = Raw::Empty;
+
+impl Grid {
+    /// The cell at an absolute position (Empty outside the used area).
+    pub fn get(&self, row: u32, col: u32) -> &Raw {
+        if row < self.origin.0 || col < self.origin.1 {
+            return &EMPTY;
+        }
+        self.rows
+            .get((row - self.origin.0) as usize)
+            .and_then(|r| r.get((col - self.origin.1) as usize))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// First absolute row after the used area.
+    pub fn end_row(&self) -> u32 {
+        self.origin.0 + self.rows.len() as u32
+    }
+
+    /// First absolute column after the used area.
+    pub fn end_col(&self) -> u32 {
+        self.origin.1 + self.rows.iter().map(Vec::len).max().unwrap_or(0) as u32
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.iter().all(|r| r.iter().all(Raw::is_blank))
+    }
+
+    fn from_range(range: &Range<Data>, epoch_1904: bool) -> Grid {
+        let Some(start) = range.start() else {
+            return Grid::default();
+        };
+        let rows = range
+            .rows()
+            .map(|r| r.iter().map(|d| to_raw(d, epoch_1904)).collect())
+            .collect();
+        Grid {
+            origin: start,
+            rows,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub visible: bool,
+    pub grid: Grid,
+    /// Why the sheet could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub format: Format,
+    pub epoch_1904: bool,
+    pub sheets: Vec<Sheet>,
+    /// The file name, for matching single-sheet files by name.
+    pub file_stem: String,
+    /// The path as given, for messages.
+    pub path: String,
+}
+
+/// Why a file could not be read, and what the person who sent it should do.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub format: String,
+    pub reason: String,
+    pub advice: String,
+}
+
+fn unreadable(format: Format, reason: impl Into<String>, advice: &str) -> Unreadable {
+    Unreadable {
+        format: format.label().to_string(),
+        reason: reason.into(),
+        advice: advice.to_string(),
+    }
+}
+
+const RESAVE: &str = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再提交";
+
+/// Converts a calamine cell. Dates come only from real date cells, never from plain numbers.
+fn to_raw(d: &Data, epoch_1904: bool) -> Raw {
+    match d {
+        Data::Empty => Raw::Empty,
+        Data::String(s) => Raw::Text(s.clone()),
+        Data::Int(i) => Raw::Number(*i as f64),
+        Data::Float(f) => Raw::Number(*f),
+        Data::Bool(b) => Raw::Bool(*b),
+        Data::Error(e) => Raw::Error(e.to_string()),
+        Data::DateTime(dt) => {
+            if dt.is_datetime() {
+                let (y, m, day, ..) = dt.to_ymd_hms_milli();
+                NaiveDate::from_ymd_opt(y as i32, m as u32, day as u32)
+                    .map(Raw::Date)
+                    .unwrap_or(Raw::Number(dt.as_f64()))
+            } else {
+                // A duration ([h]:mm) is a number to us.
+                let _ = epoch_1904;
+                Raw::Number(dt.as_f64())
+            }
+        }
+        Data::DateTimeIso(s) => s
+            .get(..10)
+            .and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok())
+            .map(Raw::Date)
+            .unwrap_or_else(|| Raw::Text(s.clone())),
+        Data::DurationIso(s) => Raw::Text(s.clone()),
+    }
+}
+
+/// Reads a workbook file. The file is only read, never written.
+pub fn read_workbook(path: &Path) -> Result<Workbook, Unreadable> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        unreadable(
+            Format::Unknown,
+            format!("文件打不开（{e}）"),
+            "请确认文件没有被其他程序占用，并且有读取权限",
+        )
+    })?;
+    let file_stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
+    let format = sniff(&bytes);
+    let result = catch_unwind(AssertUnwindSafe(|| open(format, bytes)));
+    match result {
+        Ok(Ok((epoch_1904, sheets))) => Ok(Workbook {
+            format,
+            epoch_1904,
+            sheets,
+            file_stem,
+            path: path.display().to_string(),
+        }),
+        Ok(Err(u)) => Err(u),
+        Err(_) => Err(unreadable(
+            format,
+            "文件结构损坏，读取时出错",
+            RESAVE,
+        )),
+    }
+}
+
+fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
+    match format {
+        Format::Xlsx => {
+            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+                let msg = e.to_string();
+                if msg.to_lowercase().contains("password") {
+                    unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
+                } else {
+                    unreadable(format, format!("不是完整的 xlsx 文件（{msg}）"), RESAVE)
+                }
+            })?;
+            let epoch = wb.has_1904_epoch();
+            let sheets = read_sheets(&mut wb, epoch);
+            Ok((epoch, sheets))
+        }
+        Format::Xls => {
+            let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| {
+                let msg = e.to_string();
+                if msg.to_lowercase().contains("password") {
+                    unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
+                } else {
+                    unreadable(format, format!("不是完整的 xls 文件（{msg}）"), RESAVE)
+                }
+            })?;
+            let epoch = wb.has_1904_epoch();
+            let sheets = read_sheets(&mut wb, epoch);
+            Ok((epoch, sheets))
+        }
+        Format::Ods => {
+            let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| {
+                let msg = e.to_string();
+                if msg.to_lowercase().contains("password") {
+                    unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
+                } else {
+                    unreadable(format, format!("不是完整的 ods 文件（{msg}）"), RESAVE)
+                }
+            })?;
+            let sheets = read_sheets(&mut wb, false);
+            Ok((false, sheets))
+        }
+        Format::EncryptedOoxml => Err(unreadable(
+            format,
+            "文件设置了打开密码（已加密）",
+            "请在 Excel/WPS 中去掉打开密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新提交",
+        )),
+        Format::Empty => Err(unreadable(
+            format,
+            "文件是空的（0 字节）",
+            "文件可能没有保存完整或传输中断，请重新发送原文件",
+        )),
+        Format::Html => Err(unreadable(
+            format,
+            "这是网页（HTML）文件，只是扩展名写成了表格",
+            RESAVE,
+        )),
+        Format::Xml2003 => Err(unreadable(
+            format,
+            "这是 Excel 2003 XML 表格，不是标准工作簿",
+            RESAVE,
+        )),
+        Format::Text => Err(unreadable(
+            format,
+            "这是文本文件（如 CSV），不是 Excel 工作簿",
+            RESAVE,
+        )),
+        Format::OtherZip => Err(unreadable(
+            format,
+            "这是压缩包或其他 Office 文档，不是 Excel 工作簿",
+            "请解压或另存为 Excel 工作簿（.xlsx）后再提交",
+        )),
+        Format::OtherOle => Err(unreadable(
+            format,
+            "这是其他 Office 文档（如 Word），不是 Excel 工作簿",
+            "请提交 Excel 工作簿（.xlsx）",
+        )),
+        Format::Unknown => Err(unreadable(
+            format,
+            "无法识别的文件格式，可能已损坏",
+            RESAVE,
+        )),
+    }
+}
+
+fn read_sheets<R: Reader<Cursor<Vec<u8>>>>(wb: &mut R, epoch_1904: bool) -> Vec<Sheet>
+where
+    R::Error: std::fmt::Display,
+{
+    let meta: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .collect();
+    let mut sheets = Vec::new();
+    for (name, visible) in meta {
+        let range = catch_unwind(AssertUnwindSafe(|| wb.worksheet_range(&name)));
+        let (grid, error) = match range {
+            Ok(Ok(r)) => (Grid::from_range(&r, epoch_1904), None),
+            Ok(Err(e)) => (Grid::default(), Some(e.to_string())),
+            Err(_) => (Grid::default(), Some("读取时出错".to_string())),
+        };
+        sheets.push(Sheet {
+            name,
+            visible,
+            grid,
+            error,
+        });
+    }
+    sheets
+}

@@ -1,0 +1,42 @@
+//! JSON output: the same findings as the terminal, as data.
+
+use serde::Serialize;
+
+use super::sorted;
+use crate::check::{Outcome, PartSummary};
+use crate::finding::{Finding, Severity};
+use crate::read::FileSummary;
+use crate::schema::Edition;
+
+#[derive(Serialize)]
+struct Totals {
+    errors: usize,
+    warnings: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    edition: &'a str,
+    year: i32,
+    files: &'a [FileSummary],
+    tables: Vec<PartSummary>,
+    totals: Totals,
+    findings: Vec<&'a Finding>,
+}
+
+pub fn render_json(edition: &Edition, outcome: &Outcome) -> String {
+    let doc = Doc {
+        edition: &edition.id,
+        year: outcome.year,
+        files: &outcome.files,
+        tables: outcome.summary(edition),
+        totals: Totals {
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+            info: outcome.count(Severity::Info),
+        },
+        findings: sorted(&outcome.findings),
+    };
+    serde_json::to_string_pretty(&doc).expect("findings serialise")
+}

@@ -1,0 +1,212 @@
+//! Terminal output: a summary per file and table, the findings, then what is missing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+
+use super::{is_overview, sorted};
+use crate::check::Outcome;
+use crate::finding::{Code, Finding, Severity};
+use crate::period::Periods;
+use crate::schema::{Edition, PeriodKind};
+
+pub struct TerminalOptions {
+    /// At most this many findings of one code in one table are listed; 0 lists all.
+    pub max_per_rule: usize,
+    /// Terminal width for wrapping, if known.
+    pub width: Option<u16>,
+}
+
+fn new_table(width: Option<u16>) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    match width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_width(w);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    t
+}
+
+fn num(n: usize) -> Cell {
+    Cell::new(n).set_alignment(CellAlignment::Right)
+}
+
+pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOptions) -> String {
+    let mut out = String::new();
+    let p = Periods::new(outcome.year);
+    let _ = writeln!(
+        out,
+        "{}（{}）\n统计时点 {}；学年 {}；自然年 {}\n",
+        edition.title,
+        edition.id,
+        p.describe(PeriodKind::Point),
+        p.describe(PeriodKind::AcademicYear),
+        p.describe(PeriodKind::CalendarYear),
+    );
+
+    // Files and tables.
+    let mut t = new_table(opts.width);
+    t.set_header(vec!["文件", "工作表", "表号", "行数", "错误", "警告"]);
+    let summary = outcome.summary(edition);
+    for f in &outcome.files {
+        let rows: Vec<_> = summary.iter().filter(|s| s.file == f.file).collect();
+        if !f.readable {
+            t.add_row(vec![
+                Cell::new(&f.file),
+                Cell::new("（无法读取）"),
+                Cell::new(""),
+                num(0),
+                num(1),
+                num(0),
+            ]);
+        } else if rows.is_empty() {
+            t.add_row(vec![
+                Cell::new(&f.file),
+                Cell::new("（没有可对应的工作表）"),
+                Cell::new(""),
+                num(0),
+                num(0),
+                num(0),
+            ]);
+        }
+        for s in rows {
+            t.add_row(vec![
+                Cell::new(&s.file),
+                Cell::new(&s.sheet),
+                Cell::new(&s.table),
+                num(s.rows),
+                num(s.errors),
+                num(s.warnings),
+            ]);
+        }
+    }
+    let _ = writeln!(out, "已读取的文件和表\n{t}\n");
+
+    // Findings, limited per (table, code).
+    let listed: Vec<&Finding> = sorted(&outcome.findings)
+        .into_iter()
+        .filter(|f| !is_overview(f.code))
+        .collect();
+    if listed.is_empty() {
+        let _ = writeln!(out, "没有发现问题。\n");
+    } else {
+        let mut shown: HashMap<(Option<String>, Code), usize> = HashMap::new();
+        let mut hidden: BTreeMap<(String, Code), usize> = BTreeMap::new();
+        let mut t = new_table(opts.width);
+        t.set_header(vec!["级别", "位置", "代码", "说明"]);
+        for f in listed {
+            let n = shown.entry((f.table.clone(), f.code)).or_insert(0);
+            *n += 1;
+            if opts.max_per_rule > 0 && *n > opts.max_per_rule {
+                *hidden
+                    .entry((f.table.clone().unwrap_or_default(), f.code))
+                    .or_insert(0) += 1;
+                continue;
+            }
+            t.add_row(vec![
+                Cell::new(f.severity.label()),
+                Cell::new(f.location.describe()),
+                Cell::new(f.code.as_str()),
+                Cell::new(&f.message),
+            ]);
+        }
+        let _ = writeln!(out, "发现的问题\n{t}");
+        if !hidden.is_empty() {
+            let _ = writeln!(
+                out,
+                "（以下各项只列出了前 {} 条；加 --max-per-rule 0 显示全部，或用 --format json）",
+                opts.max_per_rule
+            );
+            for ((table, code), n) in &hidden {
+                let _ = writeln!(out, "  表{table} {code}: 另有 {n} 条");
+            }
+        }
+        out.push('\n');
+    }
+
+    // References that could not be checked.
+    let unchecked: Vec<&Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ReferenceUnchecked)
+        .collect();
+    if !unchecked.is_empty() {
+        let _ = writeln!(out, "未能核对的引用（缺少被引用的表）");
+        for f in unchecked {
+            let _ = writeln!(out, "  - {}", f.message);
+        }
+        out.push('\n');
+    }
+
+    // Missing tables by owner.
+    let mut by_owner: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut optional = Vec::new();
+    for f in outcome.findings.iter().filter(|f| f.code == Code::MissingTable) {
+        let Some(t) = f.table.as_deref().and_then(|id| edition.table(id)) else { continue };
+        if f.severity == Severity::Info {
+            optional.push(t.title());
+        } else {
+            by_owner.entry(t.owner.clone()).or_default().push(t.title());
+        }
+    }
+    if !by_owner.is_empty() {
+        let mut t = new_table(opts.width);
+        t.set_header(vec!["责任单位", "没有收到的表"]);
+        for (owner, tables) in &by_owner {
+            t.add_row(vec![Cell::new(owner), Cell::new(tables.join("\n"))]);
+        }
+        let _ = writeln!(out, "没有收到的表（按责任单位）\n{t}");
+    }
+    if !optional.is_empty() {
+        let _ = writeln!(
+            out,
+            "另有 {} 张选填表没有收到（如{}），仅相关学校需要填报。\n",
+            optional.len(),
+            optional[0]
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "合计：{} 个错误，{} 个警告，{} 个提示。",
+        outcome.count(Severity::Error),
+        outcome.count(Severity::Warning),
+        outcome.count(Severity::Info)
+    );
+    out
+}
+
+/// `statedata schemas`: the edition's tables.
+pub fn render_schemas(edition: &Edition, width: Option<u16>) -> String {
+    let mut t = new_table(width);
+    t.set_header(vec!["表号", "表名", "统计时间", "形式", "基础表", "责任单位", "列数"]);
+    for table in &edition.tables {
+        let mut name = table.name.clone();
+        if let Some(g) = &table.group {
+            name = format!("{name}（{g}）");
+        }
+        t.add_row(vec![
+            Cell::new(&table.id),
+            Cell::new(name),
+            Cell::new(table.period.label()),
+            Cell::new(table.shape.label()),
+            Cell::new(if table.base { "是" } else { "" }),
+            Cell::new(&table.owner),
+            num(table.columns.len()),
+        ]);
+    }
+    format!(
+        "{}（{}，{} 张表，来源 {}）\n{t}\n",
+        edition.title,
+        edition.id,
+        edition.tables.len(),
+        edition.origin
+    )
+}
