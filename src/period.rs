@@ -50,7 +50,11 @@ impl Periods {
         if w.first == w.last {
             w.first.format("%Y-%m-%d").to_string()
         } else {
-            format!("{} 至 {}", w.first.format("%Y-%m-%d"), w.last.format("%Y-%m-%d"))
+            format!(
+                "{} 至 {}",
+                w.first.format("%Y-%m-%d"),
+                w.last.format("%Y-%m-%d")
+            )
         }
     }
 

@@ -91,23 +91,50 @@ pub enum Problem {
 pub fn clean_text(s: &str) -> String {
     let no_zero_width: String = s
         .chars()
-        .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+            )
+        })
         .collect();
     no_zero_width
         .trim_matches(|c: char| c.is_whitespace() || c == '\u{00A0}' || c == '\u{3000}')
         .to_string()
 }
 
-/// Full-width ASCII forms (`０-９`, `Ａ-Ｚ`, `－`, `．`, `／`, `：`) to half-width; the ideographic
-/// space to a plain space. Used for codes, numbers and dates, never for free text.
+/// Full-width digits and Latin letters (`０-９`, `Ａ-Ｚ`, `ａ-ｚ`) and the full-width `－ ． ／ ＋`
+/// to half-width; the ideographic and non-breaking spaces to a plain space. Used for codes,
+/// numbers and dates, never for free text. Full-width punctuation such as `，` `：` is kept: in
+/// a certificate number it is part of the text.
 pub fn half_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '－' | '．' | '／' | '＋' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
             '\u{3000}' | '\u{00A0}' => ' ',
             _ => c,
         })
         .collect()
+}
+
+/// Shows the characters a person cannot see, for messages: `"男\u{200B}"` → `男[零宽字符]`.
+pub fn visible(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {
+                out.push_str("[零宽字符]")
+            }
+            '\u{00A0}' => out.push_str("[不换行空格]"),
+            '\u{3000}' => out.push_str("[全角空格]"),
+            '\t' => out.push_str("[制表符]"),
+            '\n' | '\r' => out.push_str("[换行]"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Brackets and spaces treated alike when comparing names and options: `外校(境内)` equals
@@ -556,7 +583,9 @@ mod tests {
             .unwrap();
         assert_eq!(v.text, "080901");
         assert_eq!(v.note, None);
-        let v = normalise(&c, &Raw::Number(80901.0), false).unwrap().unwrap();
+        let v = normalise(&c, &Raw::Number(80901.0), false)
+            .unwrap()
+            .unwrap();
         assert_eq!(v.text, "80901");
         assert_eq!(v.note, Some(Note::CodeAsNumber));
         let v = normalise(&c, &Raw::Text("０８０９０１".into()), false)
@@ -601,13 +630,19 @@ mod tests {
             .unwrap();
         assert_eq!(v.text, "男");
         assert_eq!(v.note, None);
-        assert_eq!(normalise(&c, &Raw::Text("\u{3000}".into()), false), Ok(None));
+        assert_eq!(
+            normalise(&c, &Raw::Text("\u{3000}".into()), false),
+            Ok(None)
+        );
     }
 
     #[test]
     fn comparable_ignores_bracket_width_and_spaces() {
         assert_eq!(comparable("外校(境内)"), comparable("外校（境内）"));
-        assert_eq!(comparable("本科生（境外） 情况"), comparable("本科生（境外）情况"));
+        assert_eq!(
+            comparable("本科生（境外） 情况"),
+            comparable("本科生（境外）情况")
+        );
         assert_ne!(comparable("本校"), comparable("外校"));
     }
 
@@ -618,5 +653,15 @@ mod tests {
             (vec!["a".to_string(), "b".to_string()], false)
         );
         assert!(split_items("a；b").1);
+    }
+
+    #[test]
+    fn invisible_characters_are_named() {
+        assert_eq!(visible("男\u{200B}"), "男[零宽字符]");
+        assert_eq!(visible("\u{00A0}张三"), "[不换行空格]张三");
+        assert_eq!(
+            half_width("粤府证，证书号：２０１７"),
+            "粤府证，证书号：2017"
+        );
     }
 }

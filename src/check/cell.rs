@@ -27,10 +27,22 @@ pub struct Place<'a> {
 }
 
 impl Place<'_> {
-    fn finding(&self, code: Code, severity: Severity, col: &Column, cell: &Cell, message: String) -> Finding {
-        let mut f = Finding::new(code, severity, Location::cell(self.file, self.sheet, cell.at), message)
-            .table(&self.table.id)
-            .column(&col.name);
+    fn finding(
+        &self,
+        code: Code,
+        severity: Severity,
+        col: &Column,
+        cell: &Cell,
+        message: String,
+    ) -> Finding {
+        let mut f = Finding::new(
+            code,
+            severity,
+            Location::cell(self.file, self.sheet, cell.at),
+            message,
+        )
+        .table(&self.table.id)
+        .column(&col.name);
         let shown = cell.raw.display();
         if !shown.is_empty() {
             f = f.value(shown);
@@ -44,7 +56,11 @@ fn quote_options(col: &Column) -> String {
     if values.len() <= 12 {
         values.join("、")
     } else {
-        format!("{} 等 {} 项（见下拉列表或代码表）", values[..8].join("、"), values.len())
+        format!(
+            "{} 等 {} 项（见下拉列表或代码表）",
+            values[..8].join("、"),
+            values.len()
+        )
     }
 }
 
@@ -82,7 +98,11 @@ pub fn check_cell(
         return None;
     }
     let shown = cell.raw.display();
-    if let Some(s) = col.allow.iter().find(|a| comparable(a) == comparable(&shown)) {
+    if let Some(s) = col
+        .allow
+        .iter()
+        .find(|a| comparable(a) == comparable(&shown))
+    {
         return Some(Checked {
             text: s.clone(),
             items: vec![s.clone()],
@@ -100,7 +120,9 @@ pub fn check_cell(
                 Severity::Error,
                 col,
                 cell,
-                format!("“{name}”有多个值时只能用英文分号“;”隔开，不要用中文分号、顿号、逗号或换行"),
+                format!(
+                    "“{name}”有多个值时只能用英文分号“;”隔开，不要用中文分号、顿号、逗号或换行"
+                ),
             ));
         }
         items.into_iter().map(Raw::Text).collect()
@@ -198,7 +220,7 @@ fn check_item(
             format!(
                 "“{name}”含全角字符或不可见的空格，已按“{}”处理（原值“{}”）。建议在原表中改正",
                 value.text,
-                from.escape_default()
+                crate::value::visible(from)
             ),
         )),
         None => {}
@@ -208,16 +230,16 @@ fn check_item(
         match col.option_for(&text) {
             Some(o) => text = o.to_string(),
             None => {
-                findings.push(place.finding(
-                    Code::EnumError,
-                    Severity::Error,
-                    col,
-                    cell,
-                    format!(
+                let message = match col.renamed_to(&text) {
+                    Some(now) => format!(
+                        "“{name}”的值“{text}”是旧版目录中的名称，现行目录中对应的是“{now}”。请按现行目录重新选择"
+                    ),
+                    None => format!(
                         "“{name}”的值“{text}”不是规定的选项。可选：{}。请从下拉列表中选择，不要自行输入",
                         quote_options(col)
                     ),
-                ));
+                };
+                findings.push(place.finding(Code::EnumError, Severity::Error, col, cell, message));
                 return None;
             }
         }
@@ -248,7 +270,10 @@ fn check_item(
                 Severity::Error,
                 col,
                 cell,
-                format!("“{name}”为 {text}，不能小于 {}", crate::value::format_number(m)),
+                format!(
+                    "“{name}”为 {text}，不能小于 {}",
+                    crate::value::format_number(m)
+                ),
             ));
         }
         if let Some(m) = above {
@@ -257,7 +282,10 @@ fn check_item(
                 Severity::Error,
                 col,
                 cell,
-                format!("“{name}”为 {text}，不能大于 {}", crate::value::format_number(m)),
+                format!(
+                    "“{name}”为 {text}，不能大于 {}",
+                    crate::value::format_number(m)
+                ),
             ));
         }
     }
@@ -275,7 +303,9 @@ fn check_item(
                 col.period_severity,
                 col,
                 cell,
-                format!("“{name}”为 {text}，{what}。请核对年份是否填错，或这条数据是否属于本次统计"),
+                format!(
+                    "“{name}”为 {text}，{what}。请核对年份是否填错，或这条数据是否属于本次统计"
+                ),
             ));
         }
     }

@@ -21,8 +21,12 @@ impl<'a> Index<'a> {
             .flat_map(|t| t.columns.iter().flat_map(|c| c.refs.iter()))
             .collect();
         for r in targets {
-            let Some(table) = edition.table(&r.table) else { continue };
-            let Some(ci) = table.column_index(&r.column) else { continue };
+            let Some(table) = edition.table(&r.table) else {
+                continue;
+            };
+            let Some(ci) = table.column_index(&r.column) else {
+                continue;
+            };
             if !parts.iter().any(|p| p.part.table == r.table) {
                 continue;
             }
@@ -45,12 +49,18 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
     let index = Index::build(edition, parts);
     let mut unchecked: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for p in parts {
-        let Some(table) = edition.table(&p.part.table) else { continue };
+        let Some(table) = edition.table(&p.part.table) else {
+            continue;
+        };
         for (ci, col) in table.columns.iter().enumerate() {
             if col.refs.is_empty() {
                 continue;
             }
-            let sets: Vec<&HashSet<&str>> = col.refs.iter().filter_map(|r| index.values.get(r)).collect();
+            let sets: Vec<&HashSet<&str>> = col
+                .refs
+                .iter()
+                .filter_map(|r| index.values.get(r))
+                .collect();
             if sets.is_empty() {
                 unchecked
                     .entry((table.id.clone(), col.name.clone()))
@@ -61,7 +71,10 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
                 .refs
                 .iter()
                 .filter(|r| index.values.contains_key(r))
-                .map(|r| r.to_string())
+                .map(|r| match edition.table(&r.table) {
+                    Some(t) => format!("{}的“{}”", t.title(), r.column),
+                    None => r.to_string(),
+                })
                 .collect();
             for (rec, values) in p.part.records.iter().zip(&p.values) {
                 let Some(v) = &values[ci] else { continue };

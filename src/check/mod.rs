@@ -60,7 +60,10 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -87,7 +90,10 @@ impl Outcome {
                     file: p.file.clone(),
                     sheet: p.sheet.clone(),
                     table: p.table.clone(),
-                    name: edition.table(&p.table).map(|t| t.name.clone()).unwrap_or_default(),
+                    name: edition
+                        .table(&p.table)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default(),
                     rows: p.records.len(),
                     errors: here(Severity::Error),
                     warnings: here(Severity::Warning),
@@ -100,8 +106,11 @@ impl Outcome {
     pub fn counts(&self) -> BTreeMap<(String, String), usize> {
         let mut m = BTreeMap::new();
         for f in &self.findings {
-            *m.entry((f.code.as_str().to_string(), f.table.clone().unwrap_or_default()))
-                .or_insert(0) += 1;
+            *m.entry((
+                f.code.as_str().to_string(),
+                f.table.clone().unwrap_or_default(),
+            ))
+            .or_insert(0) += 1;
         }
         m
     }

@@ -30,8 +30,9 @@ pub fn check_part(
                 .iter()
                 .zip(&rec.cells)
                 .map(|(col, cell)| {
-                    cell.as_ref()
-                        .and_then(|c| check_cell(&place, col, c, part.epoch_1904, periods, findings))
+                    cell.as_ref().and_then(|c| {
+                        check_cell(&place, col, c, part.epoch_1904, periods, findings)
+                    })
                 })
                 .collect()
         })
@@ -86,9 +87,10 @@ fn check_single(table: &Table, parts: &[&CheckedPart], findings: &mut Vec<Findin
     let places: Vec<String> = parts
         .iter()
         .flat_map(|p| {
-            p.part.records.iter().map(move |r| {
-                format!("{}「{}」第 {} 行", p.part.file, p.part.sheet, r.rows.0 + 1)
-            })
+            p.part
+                .records
+                .iter()
+                .map(move |r| format!("{}「{}」第 {} 行", p.part.file, p.part.sheet, r.rows.0 + 1))
         })
         .collect();
     // Report at every record after the first.
@@ -123,16 +125,18 @@ fn check_single(table: &Table, parts: &[&CheckedPart], findings: &mut Vec<Findin
 }
 
 fn check_key(table: &Table, key: &[String], parts: &[&CheckedPart], findings: &mut Vec<Finding>) {
-    let idx: Vec<usize> = key
-        .iter()
-        .filter_map(|k| table.column_index(k))
-        .collect();
+    let idx: Vec<usize> = key.iter().filter_map(|k| table.column_index(k)).collect();
     let mut first: HashMap<Vec<String>, Location> = HashMap::new();
     for p in parts {
         for (rec, values) in p.part.records.iter().zip(&p.values) {
             let vals: Option<Vec<String>> = idx
                 .iter()
-                .map(|&i| values[i].as_ref().filter(|v| v.valid).map(|v| v.text.clone()))
+                .map(|&i| {
+                    values[i]
+                        .as_ref()
+                        .filter(|v| v.valid)
+                        .map(|v| v.text.clone())
+                })
                 .collect();
             let Some(vals) = vals else { continue };
             let at = rec.cells[idx[0]].as_ref().map(|c| c.at);

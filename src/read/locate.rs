@@ -51,7 +51,10 @@ fn split_id(name: &str) -> Option<(String, String)> {
             return None;
         }
         id.extend(&bytes[s..i]);
-        if i + 1 < bytes.len() && matches!(bytes[i], '-' | '—' | '–') && bytes[i + 1].is_ascii_digit() {
+        if i + 1 < bytes.len()
+            && matches!(bytes[i], '-' | '—' | '–')
+            && bytes[i + 1].is_ascii_digit()
+        {
             id.push('-');
             i += 1;
         } else {
@@ -138,7 +141,11 @@ fn fit_vertical(grid: &Grid, table: &Table) -> Option<VerticalFit> {
             if raw.is_blank() {
                 continue;
             }
-            if let Some(i) = table.columns.iter().position(|c| c.matches_header(&raw.display())) {
+            if let Some(i) = table
+                .columns
+                .iter()
+                .position(|c| c.matches_header(&raw.display()))
+            {
                 if rows[i].is_none() {
                     rows[i] = Some(row);
                     matched += 1;
@@ -163,12 +170,20 @@ fn enough(matched: usize, total: usize) -> bool {
 }
 
 /// Locates the table of one sheet and cuts its records.
-pub fn locate_sheet(edition: &Edition, wb: &Workbook, sheet: &Sheet, single_sheet: bool) -> Located {
+pub fn locate_sheet(
+    edition: &Edition,
+    wb: &Workbook,
+    sheet: &Sheet,
+    single_sheet: bool,
+) -> Located {
     let file = wb_file(wb);
     let mut out = Located::default();
     let loc = Location::sheet(&file, &sheet.name);
-    let table = match_table(edition, &sheet.name)
-        .or_else(|| single_sheet.then(|| match_table(edition, &wb.file_stem)).flatten());
+    let table = match_table(edition, &sheet.name).or_else(|| {
+        single_sheet
+            .then(|| match_table(edition, &wb.file_stem))
+            .flatten()
+    });
     if !sheet.visible {
         if let Some(t) = table {
             out.findings.push(
@@ -243,7 +258,9 @@ pub fn locate_sheet(edition: &Edition, wb: &Workbook, sheet: &Sheet, single_shee
         let v = vertical.expect("scored");
         part.vertical = true;
         part.header_row = v.first_row;
-        report_missing_columns(&mut out.findings, table, &file, &sheet.name, |i| v.rows[i].is_some());
+        report_missing_columns(&mut out.findings, table, &file, &sheet.name, |i| {
+            v.rows[i].is_some()
+        });
         let value_col = v.name_col + 1;
         let cells: Vec<Option<Cell>> = v
             .rows
@@ -288,7 +305,9 @@ pub fn locate_sheet(edition: &Edition, wb: &Workbook, sheet: &Sheet, single_shee
         return out;
     };
     part.header_row = h.row;
-    report_missing_columns(&mut out.findings, table, &file, &sheet.name, |i| h.columns[i].is_some());
+    report_missing_columns(&mut out.findings, table, &file, &sheet.name, |i| {
+        h.columns[i].is_some()
+    });
     for (col, text) in &h.unknown {
         out.findings.push(
             Finding::new(
@@ -314,7 +333,12 @@ pub fn locate_sheet(edition: &Edition, wb: &Workbook, sheet: &Sheet, single_shee
                 format!(
                     "{}的列顺序与平台模板不同。平台导入要求列顺序一致，请按模板顺序排列：{}",
                     table.title(),
-                    table.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+                    table
+                        .columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
                 ),
             )
             .table(&table.id),
@@ -375,7 +399,6 @@ fn wb_file(wb: &Workbook) -> String {
     wb.path.clone()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,7 +408,10 @@ mod tests {
         let id = |s: &str| split_id(s).map(|(i, _)| i);
         assert_eq!(id("表1-5-1 教职工基本信息"), Some("1-5-1".into()));
         assert_eq!(id("  表1-5-1 教职工"), Some("1-5-1".into()));
-        assert_eq!(id("表SF-5：教师近五年基础教育服务经历"), Some("SF-5".into()));
+        assert_eq!(
+            id("表SF-5：教师近五年基础教育服务经历"),
+            Some("SF-5".into())
+        );
         assert_eq!(id("表sf-5:教师"), Some("SF-5".into()));
         assert_eq!(id("表１－５－１教职工基本信息"), Some("1-5-1".into()));
         assert_eq!(id("1-6 本科生基本情况"), Some("1-6".into()));

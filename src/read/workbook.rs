@@ -155,11 +155,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Unreadable> {
             path: path.display().to_string(),
         }),
         Ok(Err(u)) => Err(u),
-        Err(_) => Err(unreadable(
-            format,
-            "文件结构损坏，读取时出错",
-            RESAVE,
-        )),
+        Err(_) => Err(unreadable(format, "文件结构损坏，读取时出错", RESAVE)),
     }
 }
 

@@ -148,8 +148,14 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
     // Missing tables by owner.
     let mut by_owner: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut optional = Vec::new();
-    for f in outcome.findings.iter().filter(|f| f.code == Code::MissingTable) {
-        let Some(t) = f.table.as_deref().and_then(|id| edition.table(id)) else { continue };
+    for f in outcome
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::MissingTable)
+    {
+        let Some(t) = f.table.as_deref().and_then(|id| edition.table(id)) else {
+            continue;
+        };
         if f.severity == Severity::Info {
             optional.push(t.title());
         } else {
@@ -186,7 +192,15 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
 /// `statedata schemas`: the edition's tables.
 pub fn render_schemas(edition: &Edition, width: Option<u16>) -> String {
     let mut t = new_table(width);
-    t.set_header(vec!["表号", "表名", "统计时间", "形式", "基础表", "责任单位", "列数"]);
+    t.set_header(vec![
+        "表号",
+        "表名",
+        "统计时间",
+        "形式",
+        "基础表",
+        "责任单位",
+        "列数",
+    ]);
     for table in &edition.tables {
         let mut name = table.name.clone();
         if let Some(g) = &table.group {

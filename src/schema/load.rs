@@ -69,6 +69,15 @@ struct CodeListFile {
     extra: Vec<String>,
     #[serde(default, rename = "where")]
     filter: BTreeMap<String, String>,
+    /// Old names (from earlier editions of the list) and what they are called now.
+    #[serde(default)]
+    renamed: BTreeMap<String, String>,
+}
+
+/// A resolved code list.
+struct CodeList {
+    values: Vec<String>,
+    renamed: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -193,15 +202,21 @@ pub fn load_dir(dir: &Path) -> Result<Edition, SchemaError> {
     build(Files { origin, files })
 }
 
-fn collect_dir(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) -> Result<(), SchemaError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| err(&dir.display().to_string(), e.to_string()))?;
+fn collect_dir(
+    dir: &Path,
+    root: &Path,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), SchemaError> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| err(&dir.display().to_string(), e.to_string()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
             collect_dir(&p, root, out)?;
         } else if matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "csv")) {
-            let text = std::fs::read_to_string(&p).map_err(|e| err(&p.display().to_string(), e.to_string()))?;
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| err(&p.display().to_string(), e.to_string()))?;
             let rel = p.strip_prefix(root).unwrap_or(&p).display().to_string();
             out.push((rel, text));
         }
@@ -235,7 +250,7 @@ fn build(files: Files) -> Result<Edition, SchemaError> {
         });
     }
 
-    let mut codelists: HashMap<String, Vec<String>> = HashMap::new();
+    let mut codelists: HashMap<String, CodeList> = HashMap::new();
     for (name, cl) in &ed.codelists {
         let key = format!("codelists.{name}");
         let csv = by_name.get(cl.file.as_str()).ok_or_else(|| {
@@ -244,9 +259,15 @@ fn build(files: Files) -> Result<Edition, SchemaError> {
                 format!("{key}: file {:?} not found in the edition folder", cl.file),
             )
         })?;
-        let values = read_codelist(csv, cl)
-            .map_err(|m| err(&path_of(&cl.file), format!("{key}: {m}")))?;
-        codelists.insert(name.clone(), values);
+        let values =
+            read_codelist(csv, cl).map_err(|m| err(&path_of(&cl.file), format!("{key}: {m}")))?;
+        codelists.insert(
+            name.clone(),
+            CodeList {
+                values,
+                renamed: cl.renamed.clone(),
+            },
+        );
     }
 
     let mut tables = Vec::new();
@@ -264,11 +285,17 @@ fn build(files: Files) -> Result<Edition, SchemaError> {
         if tf.id != stem {
             return Err(err(
                 &path,
-                format!("id = {:?} does not match the file name (expected {stem:?})", tf.id),
+                format!(
+                    "id = {:?} does not match the file name (expected {stem:?})",
+                    tf.id
+                ),
             ));
         }
         if let Some(first) = seen_ids.insert(tf.id.clone(), path.clone()) {
-            return Err(err(&path, format!("table id {:?} is also defined in {first}", tf.id)));
+            return Err(err(
+                &path,
+                format!("table id {:?} is also defined in {first}", tf.id),
+            ));
         }
         tables.push(build_table(tf, &path, &groups, &codelists)?);
     }
@@ -303,7 +330,11 @@ fn read_codelist(csv: &str, cl: &CodeListFile) -> Result<Vec<String>, String> {
             .position(|h| h == name)
             .ok_or_else(|| format!("no column {name:?} (columns: {})", header.join(", ")))
     };
-    let cols: Vec<usize> = cl.columns.iter().map(|c| index(c)).collect::<Result<_, _>>()?;
+    let cols: Vec<usize> = cl
+        .columns
+        .iter()
+        .map(|c| index(c))
+        .collect::<Result<_, _>>()?;
     let filters: Vec<(usize, &str)> = cl
         .filter
         .iter()
@@ -311,7 +342,10 @@ fn read_codelist(csv: &str, cl: &CodeListFile) -> Result<Vec<String>, String> {
         .collect::<Result<_, String>>()?;
     let mut values = Vec::new();
     for line in lines {
-        let fields: Vec<&str> = line.split(',').map(|f| f.trim().trim_matches('"')).collect();
+        let fields: Vec<&str> = line
+            .split(',')
+            .map(|f| f.trim().trim_matches('"'))
+            .collect();
         if filters.iter().all(|(i, v)| fields.get(*i) == Some(v)) {
             for &c in &cols {
                 if let Some(v) = fields.get(c).filter(|v| !v.is_empty()) {
@@ -349,11 +383,14 @@ fn build_table(
     tf: TableFile,
     path: &str,
     groups: &[Group],
-    codelists: &HashMap<String, Vec<String>>,
+    codelists: &HashMap<String, CodeList>,
 ) -> Result<Table, SchemaError> {
     if let Some(g) = &tf.group {
         if !groups.iter().any(|x| &x.id == g) {
-            return Err(err(path, format!("group = {g:?} is not a group of edition.toml")));
+            return Err(err(
+                path,
+                format!("group = {g:?} is not a group of edition.toml"),
+            ));
         }
     }
     if tf.columns.is_empty() {
@@ -401,7 +438,7 @@ fn build_column(
     cf: ColumnFile,
     path: &str,
     key: &str,
-    codelists: &HashMap<String, Vec<String>>,
+    codelists: &HashMap<String, CodeList>,
 ) -> Result<Column, SchemaError> {
     let mut col = Column::new_for_test(&cf.name, cf.kind);
     let fail = |m: String| err(path, format!("{key}: {m}"));
@@ -413,23 +450,30 @@ fn build_column(
         }
         _ => {
             if !cf.options.is_empty() || cf.codelist.is_some() {
-                return Err(fail("`options` and `codelist` are only for kind = \"enum\"".into()));
+                return Err(fail(
+                    "`options` and `codelist` are only for kind = \"enum\"".into(),
+                ));
             }
         }
     }
     let mut options = cf.options;
     if let Some(cl) = &cf.codelist {
-        let values = codelists
+        let list = codelists
             .get(cl)
             .ok_or_else(|| fail(format!("codelist = {cl:?} is not defined in edition.toml")))?;
-        for v in values {
+        for (old, new) in &list.renamed {
+            col.renamed.insert(comparable(old), new.clone());
+        }
+        for v in &list.values {
             if !options.contains(v) {
                 options.push(v.clone());
             }
         }
     }
     for o in &options {
-        col.allowed.entry(comparable(o)).or_insert_with(|| o.clone());
+        col.allowed
+            .entry(comparable(o))
+            .or_insert_with(|| o.clone());
     }
     if cf.format.is_some() && cf.kind != Kind::YearMonth {
         return Err(fail("`format` is only for kind = \"year-month\"".into()));
@@ -437,10 +481,14 @@ fn build_column(
     if (cf.period.is_some() || cf.period_kind.is_some())
         && !matches!(cf.kind, Kind::Year | Kind::YearMonth | Kind::Date)
     {
-        return Err(fail("`period` is only for year, year-month and date columns".into()));
+        return Err(fail(
+            "`period` is only for year, year-month and date columns".into(),
+        ));
     }
     if (cf.min.is_some() || cf.max.is_some()) && !matches!(cf.kind, Kind::Integer | Kind::Decimal) {
-        return Err(fail("`min`/`max` are only for integer and decimal columns".into()));
+        return Err(fail(
+            "`min`/`max` are only for integer and decimal columns".into(),
+        ));
     }
     if let Some(p) = &cf.pattern {
         col.pattern = Some(Regex::new(p).map_err(|e| fail(format!("pattern: {e}")))?);
@@ -452,7 +500,8 @@ fn build_column(
         };
         for s in list {
             col.refs.push(
-                parse_ref(&s).ok_or_else(|| fail(format!("ref {s:?} is not of the form \"表号.列名\"")))?,
+                parse_ref(&s)
+                    .ok_or_else(|| fail(format!("ref {s:?} is not of the form \"表号.列名\"")))?,
             );
         }
     }
@@ -480,13 +529,19 @@ fn check_references(tables: &[Table]) -> Result<(), SchemaError> {
                 let Some(target) = tables.iter().find(|x| x.id == r.table) else {
                     return Err(err(
                         &t.file,
-                        format!("column {:?}: ref {r} names a table this edition does not define", c.name),
+                        format!(
+                            "column {:?}: ref {r} names a table this edition does not define",
+                            c.name
+                        ),
                     ));
                 };
                 if target.column(&r.column).is_none() {
                     return Err(err(
                         &t.file,
-                        format!("column {:?}: ref {r}: table {} has no column {:?}", c.name, r.table, r.column),
+                        format!(
+                            "column {:?}: ref {r}: table {} has no column {:?}",
+                            c.name, r.table, r.column
+                        ),
                     ));
                 }
             }
@@ -503,7 +558,10 @@ mod tests {
         Files {
             origin: "test".into(),
             files: vec![
-                ("edition.toml".into(), "edition = \"t\"\ntitle = \"t\"\n".into()),
+                (
+                    "edition.toml".into(),
+                    "edition = \"t\"\ntitle = \"t\"\n".into(),
+                ),
                 ("1-2.toml".into(), table.into()),
             ],
         }

@@ -161,6 +161,8 @@ pub struct Column {
     pub aliases: Vec<String>,
     /// Allowed values of an enum (options or code list), by their comparable form.
     allowed: HashMap<String, String>,
+    /// Names of an earlier edition of the code list → the current name.
+    renamed: HashMap<String, String>,
 }
 
 impl Column {
@@ -186,6 +188,7 @@ impl Column {
             note: None,
             aliases: Vec::new(),
             allowed: HashMap::new(),
+            renamed: HashMap::new(),
         }
     }
 
@@ -199,6 +202,11 @@ impl Column {
             },
             _ => self.allowed.get(&comparable(value)).map(String::as_str),
         }
+    }
+
+    /// The current name of a value that an earlier edition of the code list used.
+    pub fn renamed_to(&self, value: &str) -> Option<&str> {
+        self.renamed.get(&comparable(value)).map(String::as_str)
     }
 
     /// Number of allowed values of an enum.
