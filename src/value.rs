@@ -394,6 +394,9 @@ fn date_parts(raw: &Raw, epoch_1904: bool) -> Option<DateParts> {
                         return Some(p);
                     }
                 }
+            } else if (1900.0..2201.0).contains(n) {
+                // `2023.09` typed into a General cell: a year and a month, not a day of 1905.
+                return year_dot_month(*n);
             }
             let d = serial_to_date(*n, epoch_1904)?;
             Some(DateParts {
@@ -405,6 +408,23 @@ fn date_parts(raw: &Raw, epoch_1904: bool) -> Option<DateParts> {
         Raw::Text(s) => parse_date_text(s),
         _ => None,
     }
+}
+
+/// The number a General cell keeps of `2023.09` (→ 2023-09), `2023.3` (→ 2023-03) or `2023.11`.
+/// `2023.1` is what is left of both `2023.1` and `2023.10`: not readable.
+fn year_dot_month(n: f64) -> Option<DateParts> {
+    let hundredths = n.fract() * 100.0;
+    if (hundredths - hundredths.round()).abs() > 1e-6 {
+        return None;
+    }
+    let h = hundredths.round() as u32;
+    let month = match h {
+        10 => return None,
+        1..=12 => h,
+        20 | 30 | 40 | 50 | 60 | 70 | 80 | 90 => h / 10,
+        _ => return None,
+    };
+    valid(n.trunc() as i32, Some(month), None)
 }
 
 fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
@@ -543,6 +563,10 @@ mod tests {
         assert_eq!(norm(Raw::Number(202309.0)), "2023-09");
         assert_eq!(norm(Raw::Text("2023.09".into())), "2023-09");
         assert_eq!(norm(Raw::Text(" 2023年9月 ".into())), "2023-09");
+        // `2023.09` typed into a General cell, not the serial 2023.09 (a day of 1905).
+        assert_eq!(norm(Raw::Number(2023.09)), "2023-09");
+        assert_eq!(norm(Raw::Number(1985.3)), "1985-03");
+        assert!(normalise(&c, &Raw::Number(2023.1), false).is_err());
         // A year alone is not a month.
         assert!(normalise(&c, &Raw::Text("2023".into()), false).is_err());
         let mut compact = col(Kind::YearMonth);

@@ -165,6 +165,23 @@ fn the_checker_finds_exactly_the_planted_mistakes() {
 }
 
 #[test]
+fn a_reference_to_a_code_that_lost_its_zeros_says_why() {
+    let (_, outcome) = run_check();
+    let f = outcome
+        .findings
+        .iter()
+        .find(|f| {
+            f.code == Code::ReferenceError
+                && f.location.sheet.as_deref() == Some("表1-5-2 教职工其他信息表")
+        })
+        .expect("the 1-5-2 reference error of mistake 1'");
+    assert_eq!(f.value.as_deref(), Some("000123"));
+    // 表1-5-1 holds 123 (mistake 1), so the message points there.
+    assert!(f.message.contains("“123”"), "{}", f.message);
+    assert!(f.message.contains("前导零"), "{}", f.message);
+}
+
+#[test]
 fn the_missing_tables_are_the_ones_not_made() {
     let (edition, outcome) = run_check();
     let made: BTreeSet<&str> = make_fixtures::TABLES.into_iter().collect();

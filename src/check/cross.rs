@@ -86,6 +86,7 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
                         continue;
                     }
                     let cell = rec.cells[ci].as_ref().map(|c| c.at);
+                    let hint = lost_zeros_hint(item, &sets);
                     findings.push(
                         Finding::new(
                             Code::ReferenceError,
@@ -96,7 +97,7 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
                                 cell,
                             },
                             format!(
-                                "“{}”的值“{item}”在{}中找不到。请核对是否填错，或请相关部门先在该表中补上",
+                                "“{}”的值“{item}”在{}中找不到。{hint}请核对是否填错，或请相关部门先在该表中补上",
                                 col.name,
                                 targets.join("或")
                             ),
@@ -123,6 +124,20 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
             .table(&table)
             .column(&column),
         );
+    }
+}
+
+/// When `000123` is missing but `123` is there, the other table probably holds a code that was
+/// typed as a number and lost its zeros: say so, since fixing that one cell fixes this too.
+fn lost_zeros_hint(item: &str, sets: &[&HashSet<&str>]) -> String {
+    let stripped = item.trim_start_matches('0');
+    if stripped.len() == item.len() || stripped.is_empty() {
+        return String::new();
+    }
+    if sets.iter().any(|s| s.contains(stripped)) {
+        format!("被引用的表中有“{stripped}”，可能是那边把代码填成了数字、丢失了前导零。")
+    } else {
+        String::new()
     }
 }
 

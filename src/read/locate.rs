@@ -6,10 +6,13 @@ use super::workbook::{Grid, Sheet, Workbook};
 use super::{Cell, Part, Record};
 use crate::finding::{CellRef, Code, Finding, Location, Severity};
 use crate::schema::{Edition, Shape, Table};
-use crate::value::half_width;
+use crate::value::{comparable, half_width};
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: u32 = 30;
+
+/// Excel's limit on the length of a sheet name (UTF-16 units).
+const EXCEL_SHEET_NAME_MAX: usize = 31;
 
 /// The outcome of locating one sheet.
 #[derive(Debug, Default)]
@@ -81,7 +84,23 @@ pub fn match_table<'e>(edition: &'e Edition, name: &str) -> Option<&'e Table> {
     }
     let bare = half_width(name);
     let bare = bare.trim().trim_start_matches('表').trim();
-    edition.tables.iter().find(|t| t.matches_name(bare))
+    if let Some(t) = edition.tables.iter().find(|t| t.matches_name(bare)) {
+        return Some(t);
+    }
+    // Excel cuts sheet names at 31 characters: a cut name is the start of one table's name.
+    if name.encode_utf16().count() != EXCEL_SHEET_NAME_MAX {
+        return None;
+    }
+    let cut = comparable(bare);
+    let mut hits = edition.tables.iter().filter(|t| {
+        std::iter::once(&t.name)
+            .chain(&t.aliases)
+            .any(|n| comparable(n).starts_with(&cut))
+    });
+    match (hits.next(), hits.next()) {
+        (Some(t), None) if !cut.is_empty() => Some(t),
+        _ => None,
+    }
 }
 
 /// Which sheet columns hold which schema columns in a candidate header row.

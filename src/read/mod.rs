@@ -168,8 +168,11 @@ fn read_one(edition: &Edition, path: &Path, sub: &mut Submission) {
         sheets: wb.sheets.len(),
         readable: true,
     });
-    let single_sheet = wb.sheets.len() == 1;
+    // A file whose only sheet with data is `Sheet1` (the others left empty, as Excel makes
+    // them) names its table by its file name, as a one-sheet file does.
+    let filled = wb.sheets.iter().filter(|s| !s.grid.is_empty()).count();
     for sheet in &wb.sheets {
+        let single_sheet = wb.sheets.len() == 1 || (filled == 1 && !sheet.grid.is_empty());
         let located = locate_sheet(edition, &wb, sheet, single_sheet);
         sub.findings.extend(located.findings);
         if let Some(part) = located.part {
