@@ -64,6 +64,19 @@ fn quote_options(col: &Column) -> String {
     }
 }
 
+fn cell_error(place: &Place, col: &Column, cell: &Cell, error: &str) -> Finding {
+    place.finding(
+        Code::CellError,
+        Severity::Error,
+        col,
+        cell,
+        format!(
+            "“{}”是公式错误值 {error}，请改为实际的值（不要用公式，或修正公式引用）",
+            col.name
+        ),
+    )
+}
+
 /// Checks one cell; returns its checked value (None when blank or unreadable as a whole) and
 /// pushes findings.
 pub fn check_cell(
@@ -88,13 +101,7 @@ pub fn check_cell(
         return None;
     }
     if let Raw::Error(e) = &cell.raw {
-        findings.push(place.finding(
-            Code::CellError,
-            Severity::Error,
-            col,
-            cell,
-            format!("“{name}”是公式错误值 {e}，请改为实际的值（不要用公式，或修正公式引用）"),
-        ));
+        findings.push(cell_error(place, col, cell, e));
         return None;
     }
     let shown = cell.raw.display();
@@ -164,13 +171,7 @@ fn check_item(
         Ok(Some(v)) => v,
         Ok(None) => return None,
         Err(Problem::CellError(e)) => {
-            findings.push(place.finding(
-                Code::CellError,
-                Severity::Error,
-                col,
-                cell,
-                format!("“{name}”是公式错误值 {e}，请改为实际的值"),
-            ));
+            findings.push(cell_error(place, col, cell, &e));
             return None;
         }
         Err(Problem::CodeDigitsLost) => {

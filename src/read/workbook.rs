@@ -47,13 +47,13 @@ impl Grid {
         self.rows.iter().all(|r| r.iter().all(Raw::is_blank))
     }
 
-    fn from_range(range: &Range<Data>, epoch_1904: bool) -> Grid {
+    fn from_range(range: &Range<Data>) -> Grid {
         let Some(start) = range.start() else {
             return Grid::default();
         };
         let rows = range
             .rows()
-            .map(|r| r.iter().map(|d| to_raw(d, epoch_1904)).collect())
+            .map(|r| r.iter().map(to_raw).collect())
             .collect();
         Grid {
             origin: start,
@@ -101,7 +101,7 @@ fn unreadable(format: Format, reason: impl Into<String>, advice: &str) -> Unread
 const RESAVE: &str = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再提交";
 
 /// Converts a calamine cell. Dates come only from real date cells, never from plain numbers.
-fn to_raw(d: &Data, epoch_1904: bool) -> Raw {
+fn to_raw(d: &Data) -> Raw {
     match d {
         Data::Empty => Raw::Empty,
         Data::String(s) => Raw::Text(s.clone()),
@@ -117,7 +117,6 @@ fn to_raw(d: &Data, epoch_1904: bool) -> Raw {
                     .unwrap_or(Raw::Number(dt.as_f64()))
             } else {
                 // A duration ([h]:mm) is a number to us.
-                let _ = epoch_1904;
                 Raw::Number(dt.as_f64())
             }
         }
@@ -159,46 +158,39 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Unreadable> {
     }
 }
 
+/// Opens a workbook of a known type and reads its sheets; `epoch` tells the date system.
+fn open_with<R>(
+    format: Format,
+    bytes: Vec<u8>,
+    epoch: impl Fn(&R) -> bool,
+) -> Result<(bool, Vec<Sheet>), Unreadable>
+where
+    R: Reader<Cursor<Vec<u8>>>,
+    R::Error: std::fmt::Display,
+{
+    let mut wb = R::new(Cursor::new(bytes)).map_err(|e| {
+        let msg = e.to_string();
+        if msg.to_lowercase().contains("password") {
+            unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
+        } else {
+            unreadable(
+                format,
+                format!("不是完整的 {} 文件（{msg}）", format.label()),
+                RESAVE,
+            )
+        }
+    })?;
+    let epoch_1904 = epoch(&wb);
+    let sheets = read_sheets(&mut wb);
+    Ok((epoch_1904, sheets))
+}
+
 fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
     match format {
-        Format::Xlsx => {
-            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-                let msg = e.to_string();
-                if msg.to_lowercase().contains("password") {
-                    unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
-                } else {
-                    unreadable(format, format!("不是完整的 xlsx 文件（{msg}）"), RESAVE)
-                }
-            })?;
-            let epoch = wb.has_1904_epoch();
-            let sheets = read_sheets(&mut wb, epoch);
-            Ok((epoch, sheets))
-        }
-        Format::Xls => {
-            let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| {
-                let msg = e.to_string();
-                if msg.to_lowercase().contains("password") {
-                    unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
-                } else {
-                    unreadable(format, format!("不是完整的 xls 文件（{msg}）"), RESAVE)
-                }
-            })?;
-            let epoch = wb.has_1904_epoch();
-            let sheets = read_sheets(&mut wb, epoch);
-            Ok((epoch, sheets))
-        }
-        Format::Ods => {
-            let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| {
-                let msg = e.to_string();
-                if msg.to_lowercase().contains("password") {
-                    unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
-                } else {
-                    unreadable(format, format!("不是完整的 ods 文件（{msg}）"), RESAVE)
-                }
-            })?;
-            let sheets = read_sheets(&mut wb, false);
-            Ok((false, sheets))
-        }
+        Format::Xlsx => open_with::<Xlsx<_>>(format, bytes, |wb| wb.has_1904_epoch()),
+        Format::Xls => open_with::<Xls<_>>(format, bytes, |wb| wb.has_1904_epoch()),
+        // ODS stores dates as ISO text: no serial epoch.
+        Format::Ods => open_with::<Ods<_>>(format, bytes, |_| false),
         Format::EncryptedOoxml => Err(unreadable(
             format,
             "文件设置了打开密码（已加密）",
@@ -242,7 +234,7 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
     }
 }
 
-fn read_sheets<R: Reader<Cursor<Vec<u8>>>>(wb: &mut R, epoch_1904: bool) -> Vec<Sheet>
+fn read_sheets<R: Reader<Cursor<Vec<u8>>>>(wb: &mut R) -> Vec<Sheet>
 where
     R::Error: std::fmt::Display,
 {
@@ -256,7 +248,7 @@ where
     for (name, visible) in meta {
         let range = catch_unwind(AssertUnwindSafe(|| wb.worksheet_range(&name)));
         let (grid, error) = match range {
-            Ok(Ok(r)) => (Grid::from_range(&r, epoch_1904), None),
+            Ok(Ok(r)) => (Grid::from_range(&r), None),
             Ok(Err(e)) => (Grid::default(), Some(e.to_string())),
             Err(_) => (Grid::default(), Some("读取时出错".to_string())),
         };
