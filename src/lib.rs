@@ -2,8 +2,10 @@
 //! university for the national 高等教育质量监测国家数据平台.
 //!
 //! Data flows one way: `schema` (what tables should be) → `read` (what departments handed in)
-//! → `value` (normal forms) → `check` (findings) → `report` (terminal, JSON).
+//! → `value` (normal forms) → `check` (findings) → `report` (terminal, JSON) and `bundle`
+//! (the upload workbook); `xlsx` holds what every writing command shares.
 
+pub mod bundle;
 pub mod check;
 pub mod cmd;
 pub mod finding;
@@ -12,3 +14,4 @@ pub mod read;
 pub mod report;
 pub mod schema;
 pub mod value;
+pub mod xlsx;

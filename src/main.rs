@@ -46,6 +46,26 @@ enum Command {
         #[arg(long, default_value_t = 20, value_name = "N")]
         max_per_rule: usize,
     },
+    /// Check, then merge every table into one national-platform upload workbook.
+    Bundle {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The upload workbook to write (.xlsx).
+        #[arg(short, long, value_name = "OUT.xlsx")]
+        output: PathBuf,
+        /// Also write one workbook per table into this folder.
+        #[arg(long, value_name = "DIR")]
+        split: Option<PathBuf>,
+        /// Write the bundle even when there are errors (they are listed on a sheet 错误清单).
+        #[arg(long)]
+        force: bool,
+        /// Collection year Y.
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        /// List at most N findings of one kind per table (0 = all).
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        max_per_rule: usize,
+    },
     /// List the tables of the edition.
     Schemas,
 }
@@ -70,6 +90,22 @@ fn main() {
                 Format::Terminal => cmd::check::OutputFormat::Terminal,
                 Format::Json => cmd::check::OutputFormat::Json,
             },
+            max_per_rule,
+        }),
+        Command::Bundle {
+            paths,
+            output,
+            split,
+            force,
+            year,
+            max_per_rule,
+        } => cmd::bundle::run(&cmd::bundle::BundleConfig {
+            schemas,
+            inputs: paths,
+            output,
+            split,
+            force,
+            year,
             max_per_rule,
         }),
         Command::Schemas => cmd::schemas::run(&schemas),

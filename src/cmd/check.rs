@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{terminal_width, SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
-use crate::check::{check, Options};
+use crate::check::{check, Options, Outcome};
 use crate::read::{expand_inputs, read_submission_with};
 use crate::report::{render_json, render_terminal, TerminalOptions};
+use crate::schema::Edition;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -40,43 +41,61 @@ pub fn progress_bar(len: usize, what: &str) -> ProgressBar {
     pb
 }
 
-pub fn run(cfg: &CheckConfig) -> i32 {
-    let edition = match cfg.schemas.load() {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("statedata: {e}");
-            return EXIT_FAILED;
-        }
-    };
-    let files = match expand_inputs(&cfg.inputs) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("statedata: {e}");
-            return EXIT_FAILED;
-        }
-    };
+/// Loads the schemas, reads the inputs and checks them: the first half of `check` and
+/// `bundle`. On failure, says why on stderr and returns the exit code.
+pub fn read_and_check(
+    schemas: &SchemaSource,
+    inputs: &[PathBuf],
+    year: i32,
+) -> Result<(Edition, Vec<PathBuf>, Outcome), i32> {
+    let edition = schemas.load().map_err(|e| {
+        eprintln!("statedata: {e}");
+        EXIT_FAILED
+    })?;
+    let files = expand_inputs(inputs).map_err(|e| {
+        eprintln!("statedata: {e}");
+        EXIT_FAILED
+    })?;
     if files.is_empty() {
         eprintln!("statedata: 给出的路径中没有找到 Excel 工作簿（.xlsx/.xls/.ods）");
-        return EXIT_FAILED;
+        return Err(EXIT_FAILED);
     }
     let pb = progress_bar(files.len(), "读取");
     let submission = read_submission_with(&edition, &files, |_| pb.inc(1));
     pb.finish_and_clear();
-    let outcome = check(&edition, submission, &Options { year: cfg.year });
-    match cfg.format {
+    let outcome = check(&edition, submission, &Options { year });
+    Ok((edition, files, outcome))
+}
+
+/// Prints the findings in the chosen format.
+pub fn print_outcome(
+    edition: &Edition,
+    outcome: &Outcome,
+    format: OutputFormat,
+    max_per_rule: usize,
+) {
+    match format {
         OutputFormat::Terminal => print!(
             "{}",
             render_terminal(
-                &edition,
-                &outcome,
+                edition,
+                outcome,
                 &TerminalOptions {
-                    max_per_rule: cfg.max_per_rule,
+                    max_per_rule,
                     width: terminal_width(),
                 }
             )
         ),
-        OutputFormat::Json => println!("{}", render_json(&edition, &outcome)),
+        OutputFormat::Json => println!("{}", render_json(edition, outcome)),
     }
+}
+
+pub fn run(cfg: &CheckConfig) -> i32 {
+    let (edition, _files, outcome) = match read_and_check(&cfg.schemas, &cfg.inputs, cfg.year) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    print_outcome(&edition, &outcome, cfg.format, cfg.max_per_rule);
     if outcome.has_errors() {
         EXIT_FINDINGS
     } else {

@@ -7,6 +7,7 @@ use super::{Cell, Part, Record};
 use crate::finding::{CellRef, Code, Finding, Location, Severity};
 use crate::schema::{Edition, Shape, Table};
 use crate::value::{comparable, half_width};
+use crate::xlsx::OWN_SHEETS;
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: u32 = 30;
@@ -231,7 +232,7 @@ pub fn locate_sheet(
         return out;
     }
     let Some(table) = table else {
-        if !sheet.grid.is_empty() {
+        if !sheet.grid.is_empty() && !OWN_SHEETS.contains(&sheet.name.as_str()) {
             out.findings.push(Finding::new(
                 Code::UnmatchedSheet,
                 Severity::Warning,

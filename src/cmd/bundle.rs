@@ -1,0 +1,120 @@
+//! `statedata bundle PATH... -o OUT.xlsx`: check, then merge every table into the upload
+//! workbook (and, with `--split DIR`, one workbook per table).
+
+use std::path::{Path, PathBuf};
+
+use super::check::{print_outcome, progress_bar, read_and_check, OutputFormat};
+use super::{SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
+use crate::bundle::{assemble, split_file_name, write_bundle, write_split, BundleOptions};
+use crate::finding::Severity;
+
+#[derive(Debug, Clone)]
+pub struct BundleConfig {
+    pub schemas: SchemaSource,
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    pub split: Option<PathBuf>,
+    pub force: bool,
+    pub year: i32,
+    pub max_per_rule: usize,
+}
+
+/// The absolute form of a path that may not exist yet.
+fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let parent = p.parent().filter(|x| !x.as_os_str().is_empty());
+    let base = match parent {
+        Some(d) => std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    base.join(p.file_name().unwrap_or_default())
+}
+
+pub fn run(cfg: &BundleConfig) -> i32 {
+    let ext = cfg
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if ext.as_deref() != Some("xlsx") {
+        eprintln!(
+            "statedata: 输出文件 {} 应以 .xlsx 结尾（汇总表总是 Excel 2007 及以上格式）",
+            cfg.output.display()
+        );
+        return EXIT_FAILED;
+    }
+    let (edition, files, outcome) = match read_and_check(&cfg.schemas, &cfg.inputs, cfg.year) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    // Never write over what we read.
+    let out_abs = absolute(&cfg.output);
+    let mut targets = vec![out_abs.clone()];
+    if let Some(dir) = &cfg.split {
+        let dir_abs = absolute(dir);
+        for t in &edition.tables {
+            targets.push(dir_abs.join(split_file_name(t)));
+        }
+    }
+    for f in &files {
+        let f_abs = absolute(f);
+        if targets.contains(&f_abs) {
+            eprintln!(
+                "statedata: 输出文件 {} 也是输入文件之一，不能覆盖输入。请换一个输出文件名或位置",
+                f.display()
+            );
+            return EXIT_FAILED;
+        }
+    }
+
+    print_outcome(&edition, &outcome, OutputFormat::Terminal, cfg.max_per_rule);
+    let errors = outcome.count(Severity::Error);
+    if errors > 0 && !cfg.force {
+        println!(
+            "\n没有生成汇总表：还有 {errors} 个错误。请改正后重新运行；如确需先生成，加 --force（错误会列在“错误清单”工作表中）。"
+        );
+        return EXIT_FINDINGS;
+    }
+
+    let tables = assemble(&edition, &outcome);
+    let total = tables.len() + cfg.split.as_ref().map_or(0, |_| tables.len());
+    let pb = progress_bar(total, "写入");
+    let opts = BundleOptions {
+        year: cfg.year,
+        errors: (cfg.force && errors > 0).then_some(outcome.findings.as_slice()),
+    };
+    if let Err(e) = write_bundle(&edition, &tables, &cfg.output, &opts, || pb.inc(1)) {
+        pb.finish_and_clear();
+        eprintln!("statedata: {e:#}");
+        return EXIT_FAILED;
+    }
+    let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
+    let mut split_note = String::new();
+    if let Some(dir) = &cfg.split {
+        match write_split(&tables, dir, || pb.inc(1)) {
+            Ok(paths) => {
+                split_note = format!("；另在 {} 中写入 {} 个分表文件", dir.display(), paths.len())
+            }
+            Err(e) => {
+                pb.finish_and_clear();
+                eprintln!("statedata: {e:#}");
+                return EXIT_FAILED;
+            }
+        }
+    }
+    pb.finish_and_clear();
+    println!(
+        "\n已生成汇总表 {}：{} 张表，{} 行数据{split_note}。",
+        cfg.output.display(),
+        tables.len(),
+        rows
+    );
+    if errors > 0 {
+        println!("注意：仍有 {errors} 个错误，已列在“错误清单”工作表中，上传前请改正。");
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
