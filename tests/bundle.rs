@@ -525,6 +525,50 @@ fn parts_from_two_files_are_joined_in_file_order() {
 }
 
 #[test]
+fn data_the_bundle_would_leave_out_stops_it_without_force() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("党政办公室.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表1-2 学校相关党政单位").unwrap();
+    for (c, h) in ["党政单位名称", "单位号", "单位职能", "单位负责人", "备注"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["党委办公室", "001", "其他", "张三", "含校长办公室"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    wb.save(&a).unwrap();
+    let out_path = dir.path().join("upload.xlsx");
+    let out = statedata()
+        .arg("bundle")
+        .arg(&a)
+        .arg("-o")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    // No error, but the 备注 column would be lost: nothing written without --force.
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("不会进入汇总表"));
+    assert!(!out_path.exists());
+    let out = statedata()
+        .arg("bundle")
+        .arg(&a)
+        .arg("-o")
+        .arg(&out_path)
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out_path.exists());
+}
+
+#[test]
 fn the_same_file_given_twice_is_read_once() {
     let dir = TempDir::new().unwrap();
     let a = dir.path().join("党政办公室.xlsx");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::check::{print_outcome, progress_bar, read_and_check, OutputFormat};
 use super::{SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
 use crate::bundle::{assemble, split_file_name, write_bundle, write_split, BundleOptions};
-use crate::finding::Severity;
+use crate::finding::{Code, Severity};
 
 #[derive(Debug, Clone)]
 pub struct BundleConfig {
@@ -71,9 +71,30 @@ pub fn run(cfg: &BundleConfig) -> i32 {
 
     print_outcome(&edition, &outcome, OutputFormat::Terminal, cfg.max_per_rule);
     let errors = outcome.count(Severity::Error);
-    if errors > 0 && !cfg.force {
+    // Data the bundle would leave out: sheets it could not place, columns it does not know.
+    let left_out = outcome
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.code,
+                Code::UnmatchedSheet | Code::HiddenSheet | Code::UnknownColumn
+            )
+        })
+        .count();
+    if (errors > 0 || left_out > 0) && !cfg.force {
+        let mut why = Vec::new();
+        if errors > 0 {
+            why.push(format!("还有 {errors} 个错误"));
+        }
+        if left_out > 0 {
+            why.push(format!(
+                "有 {left_out} 处数据不会进入汇总表（无法对应的工作表、隐藏的工作表或模板之外的列，见上）"
+            ));
+        }
         println!(
-            "\n没有生成汇总表：还有 {errors} 个错误。请改正后重新运行；如确需先生成，加 --force（错误会列在“错误清单”工作表中）。"
+            "\n没有生成汇总表：{}。请改正后重新运行；如确需先生成，加 --force（错误会列在“错误清单”工作表中）。",
+            why.join("，")
         );
         return EXIT_FINDINGS;
     }
