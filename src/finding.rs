@@ -16,6 +16,8 @@ pub enum Code {
     UnreadableSheet,
     /// A sheet matches no table of the edition.
     UnmatchedSheet,
+    /// A sheet whose name names no table (or another table) was recognised by its header.
+    TableByHeader,
     /// A hidden sheet was skipped.
     HiddenSheet,
     /// The header row of a matched sheet was not found.
@@ -30,6 +32,8 @@ pub enum Code {
     MissingTable,
     /// A table with a header but no data.
     EmptyTable,
+    /// A row under the data that is a total, a note or a signature line, not data.
+    SkippedRow,
     /// A single-record table with more than one record.
     TooManyRecords,
     /// A required cell is empty.
@@ -66,6 +70,7 @@ impl Code {
             Code::UnreadableFile => "unreadable-file",
             Code::UnreadableSheet => "unreadable-sheet",
             Code::UnmatchedSheet => "unmatched-sheet",
+            Code::TableByHeader => "table-by-header",
             Code::HiddenSheet => "hidden-sheet",
             Code::HeaderNotFound => "header-not-found",
             Code::MissingColumn => "missing-column",
@@ -73,6 +78,7 @@ impl Code {
             Code::ColumnOrder => "column-order",
             Code::MissingTable => "missing-table",
             Code::EmptyTable => "empty-table",
+            Code::SkippedRow => "skipped-row",
             Code::TooManyRecords => "too-many-records",
             Code::MissingValue => "missing-value",
             Code::TypeError => "type-error",
@@ -91,10 +97,11 @@ impl Code {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 26] = [
         Code::UnreadableFile,
         Code::UnreadableSheet,
         Code::UnmatchedSheet,
+        Code::TableByHeader,
         Code::HiddenSheet,
         Code::HeaderNotFound,
         Code::MissingColumn,
@@ -102,6 +109,7 @@ impl Code {
         Code::ColumnOrder,
         Code::MissingTable,
         Code::EmptyTable,
+        Code::SkippedRow,
         Code::TooManyRecords,
         Code::MissingValue,
         Code::TypeError,

@@ -84,7 +84,13 @@ pub enum Problem {
     CodeDigitsLost,
     /// A cached formula error (`#N/A` …).
     CellError(String),
+    /// A real date cell whose year cannot be meant (1905, 2454): a number such as `2025.09` or
+    /// `202509` typed into a cell formatted as a date.
+    ImplausibleDateCell(NaiveDate),
 }
+
+/// Years a date cell of this collection can plausibly hold.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1910..=2100;
 
 /// Removes what people never mean: zero-width characters, BOM, non-breaking and ideographic
 /// spaces at the edges, and ASCII whitespace at the edges. Inner spaces are kept.
@@ -177,6 +183,11 @@ pub fn normalise(column: &Column, raw: &Raw, epoch_1904: bool) -> Result<Option<
     }
     if raw.is_blank() {
         return Ok(None);
+    }
+    if let (Raw::Date(d), Kind::Year | Kind::YearMonth | Kind::Date) = (raw, column.kind) {
+        if !PLAUSIBLE_YEARS.contains(&d.year()) {
+            return Err(Problem::ImplausibleDateCell(*d));
+        }
     }
     let v = match column.kind {
         Kind::Text => text_value(raw),
@@ -569,6 +580,11 @@ mod tests {
         assert!(normalise(&c, &Raw::Number(2023.1), false).is_err());
         // A year alone is not a month.
         assert!(normalise(&c, &Raw::Text("2023".into()), false).is_err());
+        // 2025.09 typed into a date-formatted cell is the serial day 1905-07-17.
+        assert_eq!(
+            normalise(&c, &Raw::Date(d(1905, 7, 17)), false),
+            Err(Problem::ImplausibleDateCell(d(1905, 7, 17)))
+        );
         let mut compact = col(Kind::YearMonth);
         compact.format = Some(YearMonthFormat::Compact);
         assert_eq!(

@@ -186,6 +186,25 @@ fn check_item(
             ));
             return None;
         }
+        Err(Problem::ImplausibleDateCell(d)) => {
+            findings.push(place.finding(
+                Code::TypeError,
+                Severity::Error,
+                col,
+                cell,
+                format!(
+                    "“{name}”是日期格式的单元格，显示为 {}，年份不合理：多半是在日期格式的单元格里输入了 2025.09 或 202509 这样的数字。请把单元格设为文本格式后按 {} 的形式重新输入",
+                    d.format("%Y-%m-%d"),
+                    match (col.kind, col.format) {
+                        (Kind::YearMonth, Some(crate::schema::YearMonthFormat::Compact)) => "202509",
+                        (Kind::YearMonth, _) => "2025-09",
+                        (Kind::Year, _) => "2025",
+                        _ => "2025-09-01",
+                    }
+                ),
+            ));
+            return None;
+        }
         Err(Problem::Kind { expected }) => {
             let hint = if matches!(col.kind, Kind::Integer | Kind::Decimal) {
                 "，不要带单位、文字或千位分隔符"

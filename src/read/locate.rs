@@ -185,6 +185,58 @@ fn fit_vertical(grid: &Grid, table: &Table) -> Option<VerticalFit> {
     best
 }
 
+/// The most columns of `table` that one header row (or, for a single-record table, one
+/// vertical name column) of the grid names.
+fn best_fit(grid: &Grid, table: &Table) -> usize {
+    let last = grid.end_row().min(grid.origin.0 + HEADER_SEARCH_ROWS);
+    let h = (grid.origin.0..last)
+        .map(|r| fit_header(grid, table, r).matched)
+        .max()
+        .unwrap_or(0);
+    let v = if table.shape == Shape::Single {
+        fit_vertical(grid, table).map_or(0, |v| v.matched)
+    } else {
+        0
+    };
+    h.max(v)
+}
+
+/// Whether the grid holds the table's header well enough to read it.
+fn fits(grid: &Grid, table: &Table) -> bool {
+    enough(best_fit(grid, table), table.columns.len())
+}
+
+/// The one table whose header the grid holds almost whole (at least 80% of its columns and at
+/// least three, or all of a shorter table); None when no table or more than one fits best.
+pub fn identify_by_header<'e>(edition: &'e Edition, grid: &Grid) -> Option<&'e Table> {
+    let mut best: Option<(&Table, usize, usize)> = None;
+    let mut tie = false;
+    for t in &edition.tables {
+        let total = t.columns.len();
+        let matched = best_fit(grid, t);
+        if matched < total.min(3) || matched * 5 < total * 4 {
+            continue;
+        }
+        match best {
+            // Compare matched/total as fractions, then by columns matched.
+            Some((_, m, n)) if matched * n == m * total && matched == m => tie = true,
+            Some((_, m, n))
+                if matched * n > m * total || (matched * n == m * total && matched > m) =>
+            {
+                best = Some((t, matched, total));
+                tie = false;
+            }
+            Some(_) => {}
+            None => best = Some((t, matched, total)),
+        }
+    }
+    if tie {
+        None
+    } else {
+        best.map(|(t, _, _)| t)
+    }
+}
+
 fn enough(matched: usize, total: usize) -> bool {
     matched > 0 && matched * 2 >= total
 }
@@ -231,21 +283,66 @@ pub fn locate_sheet(
         ));
         return out;
     }
-    let Some(table) = table else {
-        if !sheet.grid.is_empty() && !OWN_SHEETS.contains(&sheet.name.as_str()) {
-            out.findings.push(Finding::new(
-                Code::UnmatchedSheet,
-                Severity::Warning,
-                loc,
-                format!(
-                    "工作表「{}」对应不到任何采集表，未检查。请把工作表命名为“表号 表名”，如「表1-5-1 教职工基本信息」",
-                    sheet.name
-                ),
-            ));
-        }
-        return out;
-    };
     let grid = &sheet.grid;
+    let own = OWN_SHEETS.contains(&sheet.name.as_str());
+    // The name says which table; when it says none, or names a table whose header is not
+    // there, the header may still say which table the sheet is.
+    let table = match table {
+        Some(t) if grid.is_empty() || fits(grid, t) => t,
+        Some(named) => match identify_by_header(edition, grid) {
+            Some(t) if t.id != named.id => {
+                out.findings.push(
+                    Finding::new(
+                        Code::TableByHeader,
+                        Severity::Warning,
+                        loc.clone(),
+                        format!(
+                            "工作表「{}」的名称指向{}，但表头是{}的表头，已按后者读取。请核对表号，并把工作表改名为「{}」",
+                            sheet.name,
+                            named.title(),
+                            t.title(),
+                            t.title()
+                        ),
+                    )
+                    .table(&t.id),
+                );
+                t
+            }
+            _ => named,
+        },
+        None if grid.is_empty() || own => return out,
+        None => match identify_by_header(edition, grid) {
+            Some(t) => {
+                out.findings.push(
+                    Finding::new(
+                        Code::TableByHeader,
+                        Severity::Warning,
+                        loc.clone(),
+                        format!(
+                            "工作表「{}」的名称不是“表号 表名”，按表头认作{}。请把工作表改名为「{}」",
+                            sheet.name,
+                            t.title(),
+                            t.title()
+                        ),
+                    )
+                    .table(&t.id),
+                );
+                t
+            }
+            None => {
+                out.findings.push(Finding::new(
+                    Code::UnmatchedSheet,
+                    Severity::Warning,
+                    loc,
+                    format!(
+                        "工作表「{}」对应不到任何采集表（名称和表头都对不上），未检查。请把工作表命名为“表号 表名”，如「表1-5-1 教职工基本信息」，并使用平台模板的表头",
+                        sheet.name
+                    ),
+                ));
+                return out;
+            }
+        },
+    };
     let mut part = Part {
         table: table.id.clone(),
         file: file.clone(),
@@ -274,7 +371,15 @@ pub fn locate_sheet(
     let h_score = horizontal.as_ref().map_or(0, |h| h.matched);
     let v_score = vertical.as_ref().map_or(0, |v| v.matched);
 
-    if v_score > h_score && enough(v_score, total) {
+    // A tie (a one-column form: the name in A2 reads as a header too) goes to the vertical
+    // reading when the names have values beside them.
+    let values_beside = vertical.as_ref().is_some_and(|v| {
+        v.rows
+            .iter()
+            .flatten()
+            .any(|&r| !grid.get(r, v.name_col + 1).is_blank())
+    });
+    if (v_score > h_score || (v_score == h_score && values_beside)) && enough(v_score, total) {
         let v = vertical.expect("scored");
         part.vertical = true;
         part.header_row = v.first_row;
@@ -369,6 +474,22 @@ pub fn locate_sheet(
         if blank {
             continue;
         }
+        if let Some(label) = note_row(grid, row) {
+            out.findings.push(
+                Finding::new(
+                    Code::SkippedRow,
+                    Severity::Warning,
+                    Location::cell(&file, &sheet.name, CellRef::new(row, grid.origin.1)),
+                    format!(
+                        "第 {} 行以“{label}”开头，看起来是合计、注释或签字行，没有作为数据读取。平台模板中不能有这样的行，提交前请删除",
+                        row + 1
+                    ),
+                )
+                .table(&table.id)
+                .value(label),
+            );
+            continue;
+        }
         let cells = h
             .columns
             .iter()
@@ -386,6 +507,37 @@ pub fn locate_sheet(
     }
     out.part = Some(part);
     out
+}
+
+/// Rows people add under a table that are not data: totals (合计), notes (注：…), signatures
+/// (填表人：…). A totals row may hold numbers; a note row holds little else.
+fn note_row(grid: &Grid, row: u32) -> Option<String> {
+    let cells: Vec<String> = (grid.origin.1..grid.end_col())
+        .map(|c| grid.get(row, c))
+        .filter(|r| !r.is_blank())
+        .map(|r| r.display())
+        .collect();
+    let first = cells.first()?;
+    let t = comparable(first);
+    const TOTALS: [&str; 4] = ["合计", "总计", "小计", "共计"];
+    const NOTES: [&str; 8] = [
+        "注",
+        "说明",
+        "填表",
+        "制表",
+        "备注",
+        "审核",
+        "负责人",
+        "单位负责人",
+    ];
+    let short: String = first.chars().take(12).collect();
+    if TOTALS.iter().any(|p| t.starts_with(p)) {
+        return Some(short);
+    }
+    if cells.len() <= 3 && NOTES.iter().any(|p| t.starts_with(p)) {
+        return Some(short);
+    }
+    None
 }
 
 fn report_missing_columns(

@@ -18,6 +18,8 @@ pub enum Format {
     Xml2003,
     /// Plain text (CSV, TSV) renamed.
     Text,
+    /// A PDF document.
+    Pdf,
     Empty,
     Unknown,
 }
@@ -34,6 +36,7 @@ impl Format {
             Format::Html => "html",
             Format::Xml2003 => "xml",
             Format::Text => "text",
+            Format::Pdf => "pdf",
             Format::Empty => "empty",
             Format::Unknown => "unknown",
         }
@@ -61,10 +64,14 @@ pub fn sniff(bytes: &[u8]) -> Format {
         if contains(head, b"application/vnd.oasis.opendocument.spreadsheet") {
             return Format::Ods;
         }
-        if contains(bytes, b"[Content_Types].xml") && contains(bytes, b"xl/") {
+        // The names are stored in each entry's local header, so even a cut file shows them.
+        if contains(bytes, b"xl/") || contains(bytes, b"[Content_Types].xml") {
             return Format::Xlsx;
         }
         return Format::OtherZip;
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Format::Pdf;
     }
     if bytes.starts_with(&OLE_MAGIC) {
         if contains(bytes, &utf16le("EncryptedPackage")) {

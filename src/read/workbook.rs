@@ -17,6 +17,8 @@ use crate::value::Raw;
 pub struct Grid {
     pub origin: (u32, u32),
     pub rows: Vec<Vec<Raw>>,
+    /// Number of columns of the widest row (kept, since it is asked for every row).
+    width: u32,
 }
 
 static EMPTY: Raw = Raw::Empty;
@@ -40,7 +42,17 @@ impl Grid {
 
     /// First absolute column after the used area.
     pub fn end_col(&self) -> u32 {
-        self.origin.1 + self.rows.iter().map(Vec::len).max().unwrap_or(0) as u32
+        self.origin.1 + self.width
+    }
+
+    /// A grid from rows of cells whose top-left cell is at `origin`.
+    pub fn new(origin: (u32, u32), rows: Vec<Vec<Raw>>) -> Grid {
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
+        Grid {
+            origin,
+            rows,
+            width,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -55,10 +67,7 @@ impl Grid {
             .rows()
             .map(|r| r.iter().map(to_raw).collect())
             .collect();
-        Grid {
-            origin: start,
-            rows,
-        }
+        Grid::new(start, rows)
     }
 }
 
@@ -175,8 +184,11 @@ where
         } else {
             unreadable(
                 format,
-                format!("不是完整的 {} 文件（{msg}）", format.label()),
-                RESAVE,
+                format!(
+                    "文件不完整或已损坏，可能没有保存完或传输中断（{} 读取错误：{msg}）",
+                    format.label()
+                ),
+                "请发送方重新保存后再发一次；如仍不行，请用 Excel 或 WPS 打开后“另存为” .xlsx",
             )
         }
     })?;
@@ -220,6 +232,11 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
             format,
             "这是压缩包或其他 Office 文档，不是 Excel 工作簿",
             "请解压或另存为 Excel 工作簿（.xlsx）后再提交",
+        )),
+        Format::Pdf => Err(unreadable(
+            format,
+            "这是 PDF 文件，不是 Excel 工作簿",
+            "请提交填写好的 Excel 工作簿（.xlsx），而不是打印或导出的 PDF",
         )),
         Format::OtherOle => Err(unreadable(
             format,

@@ -1,0 +1,354 @@
+//! Regression tests for problems a first user found, one test each, named after the problem.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use statedata::check::{check, Options, Outcome};
+use statedata::finding::{Code, Severity};
+use statedata::read::{expand_inputs, read_submission};
+use statedata::schema::load_embedded;
+use tempfile::TempDir;
+
+fn check_dir(dir: &Path) -> Outcome {
+    let edition = load_embedded("2025").unwrap();
+    let files = expand_inputs(&[dir.to_path_buf()]).unwrap();
+    check(
+        &edition,
+        read_submission(&edition, &files),
+        &Options::year(2025),
+    )
+}
+
+/// (code, sheet, cell) of the findings that have a sheet.
+fn located(o: &Outcome) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = o
+        .findings
+        .iter()
+        .filter(|f| f.location.sheet.is_some())
+        .map(|f| {
+            (
+                f.code.as_str().to_string(),
+                f.location.sheet.clone().unwrap(),
+                f.location.cell.map(|c| c.a1()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+const STAFF: [&str; 15] = [
+    "工号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "入校时间",
+    "任职状态",
+    "单位号",
+    "单位名称",
+    "学历",
+    "最高学位",
+    "学缘",
+    "专业技术职称",
+    "学科类别",
+    "政治面貌",
+    "民族",
+];
+
+/// A sheet with a header and rows of text.
+fn sheet(wb: &mut Workbook, name: &str, header: &[&str], rows: &[Vec<&str>]) {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+}
+
+fn staff_row(id: &str) -> Vec<&str> {
+    vec![
+        id,
+        "张三",
+        "男",
+        "1980-05",
+        "2010-07",
+        "在职",
+        "001",
+        "党委办公室",
+        "大学本科",
+        "学士",
+        "本校",
+        "讲师",
+        "哲学",
+        "群众",
+        "汉族",
+    ]
+}
+
+#[test]
+fn a_renamed_key_header_makes_references_unchecked_not_wrong() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    let mut header = STAFF.to_vec();
+    header[0] = "职工号"; // the 工号 header mistyped
+    sheet(
+        &mut wb,
+        "表1-5-1 教职工基本信息",
+        &header,
+        &[staff_row("000123")],
+    );
+    sheet(
+        &mut wb,
+        "表1-5-3 外聘和兼职教师基本信息",
+        &[
+            "工号",
+            "姓名",
+            "性别",
+            "出生年月",
+            "聘任时间",
+            "任职状态",
+            "聘期",
+            "单位号",
+            "单位名称",
+            "学历",
+            "最高学位",
+            "专业技术职称",
+            "工作单位类别",
+            "承担本科教学任务",
+            "导师类别",
+            "地区",
+        ],
+        &[vec![
+            "W001",
+            "李四",
+            "女",
+            "1985-01",
+            "2024",
+            "在聘",
+            "12",
+            "001",
+            "党委办公室",
+            "硕士研究生",
+            "硕士",
+            "讲师",
+            "高等学校",
+            "课程教学",
+            "无",
+            "境内",
+        ]],
+    );
+    sheet(
+        &mut wb,
+        "表3-1 校领导基本信息",
+        &["工号", "姓名", "职务", "入校时间", "校内分管工作"],
+        &[vec!["000123", "张三", "校长", "2010", "全面工作"]],
+    );
+    wb.save(dir.path().join("人事处.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    // 表3-1's 工号 refers to 1-5-1 (whose 工号 column was not found) or 1-5-3: not judged.
+    assert!(!o
+        .findings
+        .iter()
+        .any(|f| f.code == Code::ReferenceError && f.table.as_deref() == Some("3-1")));
+    assert!(o.findings.iter().any(|f| f.code == Code::ReferenceUnchecked
+        && f.table.as_deref() == Some("3-1")
+        && f.column.as_deref() == Some("工号")));
+    // The cause itself is reported where it is.
+    assert!(o.findings.iter().any(|f| f.code == Code::MissingColumn
+        && f.table.as_deref() == Some("1-5-1")
+        && f.column.as_deref() == Some("工号")));
+}
+
+#[test]
+fn a_sheet_without_a_table_name_is_recognised_by_its_header() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    sheet(&mut wb, "Sheet1", &STAFF, &[staff_row("000123")]);
+    sheet(&mut wb, "Sheet2", &["说明"], &[vec!["人事处填报"]]);
+    wb.save(dir.path().join("人事处-教职工.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    let part = o.parts.iter().find(|p| p.part.sheet == "Sheet1").unwrap();
+    assert_eq!(part.part.table, "1-5-1");
+    assert_eq!(part.part.records.len(), 1);
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.code == Code::TableByHeader)
+        .unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message.contains("表1-5-1 教职工基本信息"),
+        "{}",
+        f.message
+    );
+    // The 说明 sheet is no table.
+    assert!(o
+        .findings
+        .iter()
+        .any(|f| f.code == Code::UnmatchedSheet && f.location.sheet.as_deref() == Some("Sheet2")));
+}
+
+#[test]
+fn a_wrong_table_number_in_the_sheet_name_is_caught_by_the_header() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    sheet(
+        &mut wb,
+        "表1-5-2 教职工基本信息",
+        &STAFF,
+        &[staff_row("000123")],
+    );
+    wb.save(dir.path().join("人事处.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    assert_eq!(o.parts.len(), 1);
+    assert_eq!(o.parts[0].part.table, "1-5-1");
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.code == Code::TableByHeader)
+        .unwrap();
+    assert!(
+        f.message.contains("表1-5-2") && f.message.contains("表1-5-1"),
+        "{}",
+        f.message
+    );
+    assert!(!o.findings.iter().any(|f| f.code == Code::HeaderNotFound));
+}
+
+#[test]
+fn totals_and_note_rows_are_skipped_with_one_warning_each() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    sheet(
+        &mut wb,
+        "表1-2 学校相关党政单位",
+        &["党政单位名称", "单位号", "单位职能", "单位负责人"],
+        &[
+            vec!["党委办公室", "001", "其他", "张三"],
+            vec!["合计", "", "", ""],
+            vec!["注：单位号按学校编码填写"],
+            vec!["填表人：王五", "", "审核人：赵六"],
+        ],
+    );
+    wb.save(dir.path().join("党政办公室.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    let sheet = "表1-2 学校相关党政单位".to_string();
+    assert_eq!(
+        located(&o),
+        vec![
+            ("skipped-row".to_string(), sheet.clone(), "A3".to_string()),
+            ("skipped-row".to_string(), sheet.clone(), "A4".to_string()),
+            ("skipped-row".to_string(), sheet, "A5".to_string()),
+        ]
+    );
+    assert_eq!(o.parts[0].part.records.len(), 1);
+}
+
+#[test]
+fn a_number_typed_into_a_date_cell_is_not_taken_for_1905() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表1-5-1 教职工基本信息").unwrap();
+    for (c, h) in STAFF.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in staff_row("000123").iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    // 入校时间 (E2): 2025.09 typed into a yyyy-mm cell is the serial day 2025.09 = 1905-07-17.
+    let ym = Format::new().set_num_format("yyyy-mm");
+    ws.write_number_with_format(1, 4, 2025.09, &ym).unwrap();
+    wb.save(dir.path().join("人事处.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.location.cell.map(|c| c.a1()).as_deref() == Some("E2"))
+        .expect("a finding at E2");
+    assert_eq!(f.code, Code::TypeError);
+    assert!(f.message.contains("1905-07-17"), "{}", f.message);
+    assert!(f.message.contains("2025-09"), "{}", f.message);
+    // A plausible date cell in the same column is fine.
+    let _ = ExcelDateTime::from_ymd(2010, 7, 1);
+}
+
+#[test]
+fn an_impossible_year_is_refused_in_chinese() {
+    let out = Command::cargo_bin("statedata")
+        .unwrap()
+        .args(["check", "fixtures/school", "--year", "20255"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("采集年份"));
+}
+
+#[test]
+fn a_pdf_named_xlsx_is_called_a_pdf() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("人事处.xlsx"),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+    )
+    .unwrap();
+    let o = check_dir(dir.path());
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.code == Code::UnreadableFile)
+        .unwrap();
+    assert!(f.message.contains("PDF"), "{}", f.message);
+}
+
+#[test]
+fn a_stray_blank_cell_far_below_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表1-2 学校相关党政单位").unwrap();
+    for (c, h) in ["党政单位名称", "单位号", "单位职能", "单位负责人"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["党委办公室", "001", "其他", "张三"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    // A space typed by accident 100,000 rows down.
+    ws.write_string(99_999, 0, " ").unwrap();
+    wb.save(dir.path().join("党政办公室.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    assert!(located(&o).is_empty(), "{:?}", located(&o));
+    assert_eq!(o.parts[0].part.records.len(), 1);
+}
+
+#[test]
+fn a_one_item_form_keeps_its_value() {
+    // 表7-4 has one column; handed in as a 项目 | 内容 form its value stands beside the name.
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表7-4 本科教学质量年度报告").unwrap();
+    ws.write_string(0, 0, "项目").unwrap();
+    ws.write_string(0, 1, "内容").unwrap();
+    ws.write_string(1, 0, "本科教学质量年度报告").unwrap();
+    ws.write_string(1, 1, "https://example.edu.cn/report2025.pdf")
+        .unwrap();
+    wb.save(dir.path().join("评估中心.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    assert!(located(&o).is_empty(), "{:?}", located(&o));
+    let p = &o.parts[0];
+    assert!(p.part.vertical);
+    assert_eq!(
+        p.values[0][0].as_ref().unwrap().text,
+        "https://example.edu.cn/report2025.pdf"
+    );
+    assert_eq!(p.part.records[0].cells[0].as_ref().unwrap().at.a1(), "B2");
+}
