@@ -5,11 +5,13 @@
 //! → `value` (normal forms) → `check` (findings) → `report` (terminal, JSON) and `bundle`
 //! (the upload workbook); `xlsx` holds what every writing command shares.
 
+pub mod assign;
 pub mod bundle;
 pub mod check;
 pub mod cmd;
 pub mod finding;
 pub mod period;
+pub mod plan;
 pub mod read;
 pub mod report;
 pub mod schema;

@@ -37,7 +37,7 @@ enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         /// Collection year Y: 时点 Y-09-30, 学年 Y-1-09-01…Y-08-31, 自然年 Y-1.
-        #[arg(long, default_value_t = 2025)]
+        #[arg(long, default_value_t = 2025, value_parser = year_in_range)]
         year: i32,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Terminal)]
@@ -45,6 +45,10 @@ enum Command {
         /// List at most N findings of one kind per table in the terminal (0 = all).
         #[arg(long, default_value_t = 20, value_name = "N")]
         max_per_rule: usize,
+        /// A collection plan (collection.toml): also report, per department, the tables still
+        /// missing, empty or with errors, with their deadlines.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
     },
     /// Check, then merge every table into one national-platform upload workbook.
     Bundle {
@@ -60,14 +64,43 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// Collection year Y.
-        #[arg(long, default_value_t = 2025)]
+        #[arg(long, default_value_t = 2025, value_parser = year_in_range)]
         year: i32,
         /// List at most N findings of one kind per table (0 = all).
         #[arg(long, default_value_t = 20, value_name = "N")]
         max_per_rule: usize,
     },
+    /// Write a starting collection plan (collection.toml) into DIR (default: this folder).
+    Init {
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// Collection year of the plan.
+        #[arg(long, default_value_t = 2025, value_parser = year_in_range)]
+        year: i32,
+    },
+    /// Write the 填报责任分解表, each department's 质量监控表 and blank templates into DIR.
+    Assign {
+        /// The collection plan (default: collection.toml here, else the starting plan).
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        /// Collection year, when no plan file is used.
+        #[arg(long, default_value_t = 2025, value_parser = year_in_range)]
+        year: i32,
+    },
     /// List the tables of the edition.
     Schemas,
+}
+
+/// A collection year the platform can have had: 2000 … 2100.
+fn year_in_range(s: &str) -> Result<i32, String> {
+    match s.trim().parse::<i32>() {
+        Ok(y) if (2000..=2100).contains(&y) => Ok(y),
+        _ => Err(format!(
+            "采集年份应为 2000 到 2100 之间的四位数字，如 2025（收到 {s:?}）"
+        )),
+    }
 }
 
 fn main() {
@@ -82,6 +115,7 @@ fn main() {
             year,
             format,
             max_per_rule,
+            plan,
         } => cmd::check::run(&CheckConfig {
             schemas,
             inputs: paths,
@@ -91,6 +125,7 @@ fn main() {
                 Format::Json => cmd::check::OutputFormat::Json,
             },
             max_per_rule,
+            plan,
         }),
         Command::Bundle {
             paths,
@@ -108,6 +143,10 @@ fn main() {
             year,
             max_per_rule,
         }),
+        Command::Init { dir, year } => cmd::assign::init(&schemas, &dir, year),
+        Command::Assign { plan, output, year } => {
+            cmd::assign::run(&schemas, plan.as_deref(), &output, year)
+        }
         Command::Schemas => cmd::schemas::run(&schemas),
     };
     std::process::exit(code);

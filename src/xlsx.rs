@@ -11,7 +11,14 @@ use rust_xlsxwriter::{DocProperties, Format, FormatBorder, Workbook, Worksheet};
 pub const CONTENTS_SHEET: &str = "目录";
 pub const SOURCES_SHEET: &str = "来源";
 pub const ERRORS_SHEET: &str = "错误清单";
-pub const OWN_SHEETS: [&str; 3] = [CONTENTS_SHEET, SOURCES_SHEET, ERRORS_SHEET];
+/// The hidden sheet of a template holding the dropdown lists too long to be written inline.
+pub const DICTIONARY_SHEET: &str = "字典";
+pub const OWN_SHEETS: [&str; 4] = [
+    CONTENTS_SHEET,
+    SOURCES_SHEET,
+    ERRORS_SHEET,
+    DICTIONARY_SHEET,
+];
 
 /// Excel's limit on a sheet name, in UTF-16 units.
 pub const SHEET_NAME_MAX: usize = 31;

@@ -35,7 +35,7 @@ fn check_paths(paths: &[PathBuf]) -> (Edition, Outcome) {
     let edition = load_embedded("2025").unwrap();
     let files = expand_inputs(paths).unwrap();
     let sub = read_submission(&edition, &files);
-    let out = check(&edition, sub, &Options { year: 2025 });
+    let out = check(&edition, sub, &Options::year(2025));
     (edition, out)
 }
 

@@ -33,7 +33,7 @@ fn read_and_check() -> statedata::check::Outcome {
     let files = expand_inputs(&[corpus()]).unwrap();
     assert_eq!(files.len(), 17, "the corpus has 17 department workbooks");
     let sub = read_submission(&edition, &files);
-    check(&edition, sub, &Options { year: 2025 })
+    check(&edition, sub, &Options::year(2025))
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn run_check() -> (Edition, Outcome) {
     let edition = load_embedded("2025").expect("embedded 2025 edition");
     let files = expand_inputs(&[school_dir()]).expect("fixtures/school exists");
     let submission = read_submission(&edition, &files);
-    let outcome = check(&edition, submission, &Options { year: 2025 });
+    let outcome = check(&edition, submission, &Options::year(2025));
     (edition, outcome)
 }
 

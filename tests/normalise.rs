@@ -157,7 +157,7 @@ fn staff_book(dir: &TempDir, file: &str, rows: &[Vec<V>]) -> PathBuf {
 fn run(files: &[PathBuf]) -> Outcome {
     let ed = edition();
     let sub = read_submission(ed, files);
-    check(ed, sub, &Options { year: 2025 })
+    check(ed, sub, &Options::year(2025))
 }
 
 fn file_name(path: &str) -> String {

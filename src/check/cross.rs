@@ -47,6 +47,18 @@ impl<'a> Index<'a> {
 
 pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut Vec<Finding>) {
     let index = Index::build(edition, parts);
+    // Columns that were handed in but could not be read (their header was not found, or the
+    // column is missing): references to them cannot be judged, and judging them against the
+    // other tables of a union would blame every department for one sheet's header.
+    let unreadable: HashSet<(String, Option<String>)> = findings
+        .iter()
+        .filter(|f| matches!(f.code, Code::HeaderNotFound | Code::MissingColumn))
+        .filter_map(|f| Some((f.table.clone()?, f.column.clone())))
+        .collect();
+    let is_unreadable = |r: &ColumnRef| {
+        unreadable.contains(&(r.table.clone(), None))
+            || unreadable.contains(&(r.table.clone(), Some(r.column.clone())))
+    };
     let mut unchecked: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for p in parts {
         let Some(table) = edition.table(&p.part.table) else {
@@ -61,7 +73,7 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
                 .iter()
                 .filter_map(|r| index.values.get(r))
                 .collect();
-            if sets.is_empty() {
+            if sets.is_empty() || col.refs.iter().any(is_unreadable) {
                 unchecked
                     .entry((table.id.clone(), col.name.clone()))
                     .or_insert_with(|| col.refs.iter().map(|r| format!("表{}", r.table)).collect());
@@ -117,7 +129,7 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
                 Severity::Info,
                 Location::default(),
                 format!(
-                    "本次没有提供{}，无法核对表{table}“{column}”的值是否存在",
+                    "{}没有提供或没有读出，无法核对表{table}“{column}”的值是否存在",
                     targets.join("或")
                 ),
             )
@@ -141,7 +153,12 @@ fn lost_zeros_hint(item: &str, sets: &[&HashSet<&str>]) -> String {
     }
 }
 
-pub fn check_missing_tables(edition: &Edition, parts: &[CheckedPart], findings: &mut Vec<Finding>) {
+pub fn check_missing_tables(
+    edition: &Edition,
+    parts: &[CheckedPart],
+    owners: Option<&BTreeMap<String, String>>,
+    findings: &mut Vec<Finding>,
+) {
     let present: HashSet<&str> = parts.iter().map(|p| p.part.table.as_str()).collect();
     for t in &edition.tables {
         if present.contains(t.id.as_str()) {
@@ -159,7 +176,11 @@ pub fn check_missing_tables(edition: &Edition, parts: &[CheckedPart], findings: 
                 Code::MissingTable,
                 severity,
                 Location::default(),
-                format!("没有收到{}{extra}，责任单位：{}", t.title(), t.owner),
+                format!(
+                    "没有收到{}{extra}，责任单位：{}",
+                    t.title(),
+                    owners.and_then(|o| o.get(&t.id)).unwrap_or(&t.owner)
+                ),
             )
             .table(&t.id),
         );

@@ -18,15 +18,24 @@ use crate::schema::Edition;
 pub use cell::{check_cell, Checked, Place};
 
 /// What a check run needs besides the data.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The collection year Y: 时点 Y-09-30, 学年 Y-1-09…Y-08, 自然年 Y-1.
     pub year: i32,
+    /// The responsible department of each table, when a collection plan says it; otherwise
+    /// the schemas' typical owner is named.
+    pub owners: Option<BTreeMap<String, String>>,
+}
+
+impl Options {
+    pub fn year(year: i32) -> Options {
+        Options { year, owners: None }
+    }
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { year: 2025 }
+        Options::year(2025)
     }
 }
 
@@ -130,7 +139,7 @@ pub fn check(edition: &Edition, submission: Submission, options: &Options) -> Ou
     }
     table::check_tables(edition, &parts, &mut findings);
     cross::check_references(edition, &parts, &mut findings);
-    cross::check_missing_tables(edition, &parts, &mut findings);
+    cross::check_missing_tables(edition, &parts, options.owners.as_ref(), &mut findings);
     Outcome {
         findings,
         parts,

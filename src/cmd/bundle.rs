@@ -45,10 +45,11 @@ pub fn run(cfg: &BundleConfig) -> i32 {
         );
         return EXIT_FAILED;
     }
-    let (edition, files, outcome) = match read_and_check(&cfg.schemas, &cfg.inputs, cfg.year) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    let (edition, files, outcome, _) =
+        match read_and_check(&cfg.schemas, &cfg.inputs, cfg.year, None) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     // Never write over what we read.
     let out_abs = absolute(&cfg.output);
     let mut targets = vec![out_abs.clone()];
@@ -69,7 +70,13 @@ pub fn run(cfg: &BundleConfig) -> i32 {
         }
     }
 
-    print_outcome(&edition, &outcome, OutputFormat::Terminal, cfg.max_per_rule);
+    print_outcome(
+        &edition,
+        &outcome,
+        None,
+        OutputFormat::Terminal,
+        cfg.max_per_rule,
+    );
     let errors = outcome.count(Severity::Error);
     // Data the bundle would leave out: sheets it could not place, columns it does not know.
     let left_out = outcome

@@ -1,12 +1,13 @@
 //! `statedata check PATH...`: read the workbooks, check them, print the findings.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{terminal_width, SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
 use crate::check::{check, Options, Outcome};
+use crate::plan::{department_status, Plan};
 use crate::read::{expand_inputs, read_submission_with};
 use crate::report::{render_json, render_terminal, TerminalOptions};
 use crate::schema::Edition;
@@ -24,6 +25,8 @@ pub struct CheckConfig {
     pub year: i32,
     pub format: OutputFormat,
     pub max_per_rule: usize,
+    /// A collection plan: report per department what is still owed.
+    pub plan: Option<PathBuf>,
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise.
@@ -47,11 +50,19 @@ pub fn read_and_check(
     schemas: &SchemaSource,
     inputs: &[PathBuf],
     year: i32,
-) -> Result<(Edition, Vec<PathBuf>, Outcome), i32> {
+    plan: Option<&Path>,
+) -> Result<(Edition, Vec<PathBuf>, Outcome, Option<Plan>), i32> {
     let edition = schemas.load().map_err(|e| {
         eprintln!("statedata: {e}");
         EXIT_FAILED
     })?;
+    let plan = match plan {
+        Some(p) => Some(Plan::load(p, &edition).map_err(|e| {
+            eprintln!("statedata: {e}");
+            EXIT_FAILED
+        })?),
+        None => None,
+    };
     let files = expand_inputs(inputs).map_err(|e| {
         eprintln!("statedata: {e}");
         EXIT_FAILED
@@ -63,17 +74,23 @@ pub fn read_and_check(
     let pb = progress_bar(files.len(), "读取");
     let submission = read_submission_with(&edition, &files, |_| pb.inc(1));
     pb.finish_and_clear();
-    let outcome = check(&edition, submission, &Options { year });
-    Ok((edition, files, outcome))
+    let options = Options {
+        year,
+        owners: plan.as_ref().map(Plan::owners),
+    };
+    let outcome = check(&edition, submission, &options);
+    Ok((edition, files, outcome, plan))
 }
 
 /// Prints the findings in the chosen format.
 pub fn print_outcome(
     edition: &Edition,
     outcome: &Outcome,
+    plan: Option<&Plan>,
     format: OutputFormat,
     max_per_rule: usize,
 ) {
+    let status = plan.map(|p| department_status(edition, p, outcome));
     match format {
         OutputFormat::Terminal => print!(
             "{}",
@@ -83,19 +100,27 @@ pub fn print_outcome(
                 &TerminalOptions {
                     max_per_rule,
                     width: terminal_width(),
+                    departments: status.as_deref(),
                 }
             )
         ),
-        OutputFormat::Json => println!("{}", render_json(edition, outcome)),
+        OutputFormat::Json => println!("{}", render_json(edition, outcome, status.as_deref())),
     }
 }
 
 pub fn run(cfg: &CheckConfig) -> i32 {
-    let (edition, _files, outcome) = match read_and_check(&cfg.schemas, &cfg.inputs, cfg.year) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    print_outcome(&edition, &outcome, cfg.format, cfg.max_per_rule);
+    let (edition, _files, outcome, plan) =
+        match read_and_check(&cfg.schemas, &cfg.inputs, cfg.year, cfg.plan.as_deref()) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
+    print_outcome(
+        &edition,
+        &outcome,
+        plan.as_ref(),
+        cfg.format,
+        cfg.max_per_rule,
+    );
     if outcome.has_errors() {
         EXIT_FINDINGS
     } else {

@@ -3,6 +3,7 @@
 //! Exit codes (documented in the README): 0 no error (warnings allowed), 1 errors found,
 //! 2 could not run (bad arguments, bad schema, unreadable output path).
 
+pub mod assign;
 pub mod bundle;
 pub mod check;
 pub mod schemas;

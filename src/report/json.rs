@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::sorted;
 use crate::check::{Outcome, PartSummary};
 use crate::finding::{Finding, Severity};
+use crate::plan::DepartmentStatus;
 use crate::read::FileSummary;
 use crate::schema::Edition;
 
@@ -23,9 +24,15 @@ struct Doc<'a> {
     tables: Vec<PartSummary>,
     totals: Totals,
     findings: Vec<&'a Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    departments: Option<&'a [DepartmentStatus]>,
 }
 
-pub fn render_json(edition: &Edition, outcome: &Outcome) -> String {
+pub fn render_json(
+    edition: &Edition,
+    outcome: &Outcome,
+    departments: Option<&[DepartmentStatus]>,
+) -> String {
     let doc = Doc {
         edition: &edition.id,
         year: outcome.year,
@@ -37,6 +44,7 @@ pub fn render_json(edition: &Edition, outcome: &Outcome) -> String {
             info: outcome.count(Severity::Info),
         },
         findings: sorted(&outcome.findings),
+        departments,
     };
     serde_json::to_string_pretty(&doc).expect("findings serialise")
 }

@@ -10,13 +10,16 @@ use super::{is_overview, sorted};
 use crate::check::Outcome;
 use crate::finding::{Code, Finding, Severity};
 use crate::period::Periods;
+use crate::plan::{DepartmentStatus, Owed};
 use crate::schema::{Edition, PeriodKind};
 
-pub struct TerminalOptions {
+pub struct TerminalOptions<'a> {
     /// At most this many findings of one code in one table are listed; 0 lists all.
     pub max_per_rule: usize,
     /// Terminal width for wrapping, if known.
     pub width: Option<u16>,
+    /// With a collection plan: what each department still owes.
+    pub departments: Option<&'a [DepartmentStatus]>,
 }
 
 fn new_table(width: Option<u16>) -> Table {
@@ -162,7 +165,9 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
             by_owner.entry(t.owner.clone()).or_default().push(t.title());
         }
     }
-    if !by_owner.is_empty() {
+    if let Some(depts) = opts.departments {
+        out.push_str(&render_departments(depts, opts.width));
+    } else if !by_owner.is_empty() {
         let mut t = new_table(opts.width);
         t.set_header(vec!["责任单位", "没有收到的表"]);
         for (owner, tables) in &by_owner {
@@ -187,6 +192,39 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
         outcome.count(Severity::Info)
     );
     out
+}
+
+/// `check --plan`: per department, the tables still missing, empty or with errors.
+fn render_departments(depts: &[DepartmentStatus], width: Option<u16>) -> String {
+    let mut t = new_table(width);
+    t.set_header(vec!["责任单位", "未收到", "空表", "有错误", "已通过"]);
+    let list = |v: &[Owed]| {
+        v.iter()
+            .map(|o| format!("表{} {}（{} 截止）", o.table, o.name, o.deadline))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for d in depts {
+        let errs: Vec<String> = d
+            .with_errors
+            .iter()
+            .map(|(o, n)| {
+                format!(
+                    "表{} {}：{n} 个错误（{} 截止）",
+                    o.table, o.name, o.deadline
+                )
+            })
+            .collect();
+        t.add_row(vec![
+            Cell::new(&d.department),
+            Cell::new(list(&d.missing)),
+            Cell::new(list(&d.empty)),
+            Cell::new(errs.join("\n")),
+            num(d.done),
+        ]);
+    }
+    let owing = depts.iter().filter(|d| !d.is_clear()).count();
+    format!("各部门待办（按采集工作方案，{owing} 个部门还有未完成的表）\n{t}\n")
 }
 
 /// `statedata schemas`: the edition's tables.

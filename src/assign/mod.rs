@@ -1,0 +1,4 @@
+//! `assign`: handing the tables out to the departments that fill them.
+
+pub mod breakdown;
+pub mod template;
