@@ -514,9 +514,11 @@ fn date_value(raw: &Raw, epoch_1904: bool) -> Result<Value, Problem> {
 /// trailing separator (rules.md FM-12). Returns the items and whether another separator
 /// (`；`, `、`, `,`, `，`, line break) was seen instead.
 pub fn split_items(text: &str) -> (Vec<String>, bool) {
-    let odd = text.contains(['；', '、', '，', ',', '\n']);
+    const OTHER: [char; 5] = ['；', '、', '，', ',', '\n'];
+    let odd = text.contains(OTHER);
+    // The wrong separators are reported, and still separate: the items are checked as meant.
     let items: Vec<String> = text
-        .split(';')
+        .split(|c| c == ';' || OTHER.contains(&c))
         .map(clean_text)
         .filter(|s| !s.is_empty())
         .collect();
@@ -692,7 +694,10 @@ mod tests {
             split_items("a; b;"),
             (vec!["a".to_string(), "b".to_string()], false)
         );
-        assert!(split_items("a；b").1);
+        assert_eq!(
+            split_items("a；b"),
+            (vec!["a".to_string(), "b".to_string()], true)
+        );
     }
 
     #[test]

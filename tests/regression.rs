@@ -352,3 +352,21 @@ fn a_one_item_form_keeps_its_value() {
     );
     assert_eq!(p.part.records[0].cells[0].as_ref().unwrap().at.a1(), "B2");
 }
+
+#[test]
+fn a_table_sent_as_csv_in_a_folder_is_reported_not_passed_over() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("人事处.csv"),
+        "工号,姓名\n000123,张三\n".as_bytes(),
+    )
+    .unwrap();
+    let o = check_dir(dir.path());
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.code == Code::UnreadableFile)
+        .unwrap();
+    assert!(f.location.file.as_deref().unwrap().ends_with("人事处.csv"));
+    assert!(f.message.contains("CSV"), "{}", f.message);
+}

@@ -65,7 +65,9 @@ pub struct Submission {
     pub findings: Vec<Finding>,
 }
 
-const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "et"];
+/// Files a folder search picks up. CSV is taken too, so that a table sent as CSV is reported
+/// (and not silently passed over).
+const WORKBOOK_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xlsb", "xls", "ods", "et", "csv"];
 
 /// Expands the paths given on the command line: files as they are, folders searched
 /// recursively for workbooks (skipping Excel's `~$` lock files). The same file named twice is

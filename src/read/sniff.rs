@@ -4,6 +4,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Xlsx,
+    /// Excel's binary workbook (.xlsb).
+    Xlsb,
     Xls,
     Ods,
     /// An OOXML workbook inside an encrypted OLE container (password to open).
@@ -28,6 +30,7 @@ impl Format {
     pub fn label(self) -> &'static str {
         match self {
             Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
             Format::Xls => "xls",
             Format::Ods => "ods",
             Format::EncryptedOoxml => "encrypted",
@@ -65,6 +68,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
             return Format::Ods;
         }
         // The names are stored in each entry's local header, so even a cut file shows them.
+        if contains(bytes, b"xl/workbook.bin") {
+            return Format::Xlsb;
+        }
         if contains(bytes, b"xl/") || contains(bytes, b"[Content_Types].xml") {
             return Format::Xlsx;
         }

@@ -5,7 +5,7 @@ use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use calamine::{Data, Ods, Range, Reader, SheetVisible, Xls, Xlsx};
+use calamine::{Data, Ods, Range, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 use chrono::NaiveDate;
 
 use super::sniff::{sniff, Format};
@@ -201,6 +201,7 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
     match format {
         Format::Xlsx => open_with::<Xlsx<_>>(format, bytes, |wb| wb.has_1904_epoch()),
         Format::Xls => open_with::<Xls<_>>(format, bytes, |wb| wb.has_1904_epoch()),
+        Format::Xlsb => open_with::<Xlsb<_>>(format, bytes, |wb| wb.has_1904_epoch()),
         // ODS stores dates as ISO text: no serial epoch.
         Format::Ods => open_with::<Ods<_>>(format, bytes, |_| false),
         Format::EncryptedOoxml => Err(unreadable(

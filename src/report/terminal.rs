@@ -46,9 +46,10 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
     let p = Periods::new(outcome.year);
     let _ = writeln!(
         out,
-        "{}（{}）\n统计时点 {}；学年 {}；自然年 {}\n",
+        "{}（表定义 {} 版，采集年份 {}）\n统计时点 {}；学年 {}；自然年 {}\n",
         edition.title,
         edition.id,
+        outcome.year,
         p.describe(PeriodKind::Point),
         p.describe(PeriodKind::AcademicYear),
         p.describe(PeriodKind::CalendarYear),
@@ -128,7 +129,7 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
                 opts.max_per_rule
             );
             for ((table, code), n) in &hidden {
-                let _ = writeln!(out, "  表{table} {code}: 另有 {n} 条");
+                let _ = writeln!(out, "  表{table} 的 {code}：另有 {n} 条未列出");
             }
         }
         out.push('\n');
