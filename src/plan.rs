@@ -137,8 +137,19 @@ impl Plan {
             line: span.map(|s| line_of(text, s.start)),
             message,
         };
-        let pf: PlanFile =
-            toml::from_str(text).map_err(|e| err(e.span(), e.message().trim_end().to_string()))?;
+        let pf: PlanFile = toml::from_str(text).map_err(|e| {
+            let m = e.message().trim_end();
+            let message = if m.contains("date") || m.contains("datetime") {
+                format!("截止时间应写成不加引号的日期，如 deadline = 2025-08-25（{m}）")
+            } else if m.contains("unknown field") {
+                format!("有不认识的项目名（{m}）")
+            } else if m.contains("missing field") {
+                format!("缺少必填的项目（{m}）")
+            } else {
+                format!("格式不对（{m}）")
+            };
+            err(e.span(), message)
+        })?;
         if pf.edition != edition.id {
             return Err(err(
                 None,
@@ -459,6 +470,13 @@ mod tests {
         assert_eq!(
             e.line,
             Some(bad.lines().position(|l| l.contains("1-99")).unwrap() + 1)
+        );
+        let bad = text.replacen("deadline = 2025-08-25", "deadline = 2025-02-30", 1);
+        let e = Plan::parse(&bad, "p.toml", &ed).unwrap_err();
+        assert!(e.message.starts_with("截止时间应写成"), "{}", e.message);
+        assert_eq!(
+            e.line,
+            Some(bad.lines().position(|l| l.contains("2025-02-30")).unwrap() + 1)
         );
         let bad = text.replacen("step = \"步骤一\"", "step = \"步骤六\"", 1);
         let e = Plan::parse(&bad, "p.toml", &ed).unwrap_err();

@@ -130,6 +130,29 @@ pub fn properties(title: &str) -> DocProperties {
         )
 }
 
+/// Removes temporary files that a killed run left behind (older than a minute, so that a
+/// run going on beside this one keeps its own).
+fn remove_stale_parts(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if !(name.starts_with(".statedata-") && name.ends_with(".part")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 60);
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Saves a workbook whole or not at all: it is written to a temporary file beside the target
 /// and renamed into place, so an interrupted run leaves no half-written file.
 pub fn save_atomically(wb: &mut Workbook, path: &Path) -> Result<()> {
@@ -138,6 +161,7 @@ pub fn save_atomically(wb: &mut Workbook, path: &Path) -> Result<()> {
         _ => std::path::PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    remove_stale_parts(&dir);
     let tmp = tempfile::Builder::new()
         .prefix(".statedata-")
         .suffix(".xlsx.part")

@@ -1,27 +1,14 @@
 //! `statedata init` and `statedata assign`, and `check --plan` on the real corpus.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+mod common;
+use common::{corpus, soffice_convert, statedata};
 
-use assert_cmd::Command;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
 use statedata::read::read_workbook;
 use statedata::schema::load_embedded;
 use tempfile::TempDir;
-
-fn statedata() -> Command {
-    Command::cargo_bin("statedata").unwrap()
-}
-
-fn corpus() -> PathBuf {
-    let root = std::env::var("STATEDATA_SHARED").unwrap_or_else(|_| "../shared".to_string());
-    let dir = PathBuf::from(root).join("corpus/school-2025");
-    assert!(
-        dir.is_dir(),
-        "the real corpus is expected at {}",
-        dir.display()
-    );
-    dir
-}
 
 fn rows_of(path: &Path, sheet: &str) -> Vec<Vec<String>> {
     let wb = read_workbook(path).unwrap();
@@ -346,17 +333,8 @@ fn check_with_a_plan_says_what_each_department_owes() {
     );
 }
 
-fn which(cmd: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join(cmd))
-            .find(|f| f.is_file())
-    })
-}
-
 #[test]
 fn libreoffice_opens_every_generated_workbook() {
-    let soffice = which("soffice").expect("LibreOffice (soffice) is needed (.ci/run installs it)");
     let dir = TempDir::new().unwrap();
     let out = statedata()
         .current_dir(dir.path())
@@ -371,28 +349,7 @@ fn libreoffice_opens_every_generated_workbook() {
         }
     }
     let pdf_dir = TempDir::new().unwrap();
-    let profile = TempDir::new().unwrap();
-    let status = std::process::Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(pdf_dir.path())
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    soffice_convert(&files, "pdf", pdf_dir.path());
     // One PDF per workbook; templates/ and 质量监控表/ share file names, so count per folder.
     let pdfs = std::fs::read_dir(pdf_dir.path()).unwrap().count();
     let distinct: BTreeSet<String> = files
@@ -403,4 +360,32 @@ fn libreoffice_opens_every_generated_workbook() {
     for e in std::fs::read_dir(pdf_dir.path()).unwrap() {
         assert!(e.unwrap().metadata().unwrap().len() > 1000);
     }
+}
+
+#[test]
+fn assign_warns_about_an_unfinished_plan() {
+    let dir = TempDir::new().unwrap();
+    statedata()
+        .current_dir(dir.path())
+        .arg("init")
+        .output()
+        .unwrap();
+    let plan = dir.path().join("collection.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    // Drop the assignment of 表2-5 校园网 from the plan.
+    let start = text.find("[[tables]]  # 校园网").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap() + 2;
+    std::fs::write(&plan, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let out = statedata()
+        .current_dir(dir.path())
+        .args(["assign", "-o", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("没有填写学校名称"), "{stdout}");
+    assert!(
+        stdout.contains("1 张表没有分配") && stdout.contains("表2-5 校园网"),
+        "{stdout}"
+    );
 }

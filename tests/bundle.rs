@@ -3,41 +3,20 @@
 //!
 //! openpyxl (python3) and LibreOffice (`soffice`) are real clients; `.ci/run` installs them.
 
+mod common;
+use common::{check_paths, corpus, soffice_convert, statedata, write_units};
+
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command as Process;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use rust_xlsxwriter::Workbook;
-use statedata::check::{check, Options, Outcome};
-use statedata::read::{expand_inputs, read_submission, read_workbook, Workbook as Read};
+use statedata::check::Outcome;
+use statedata::read::{read_workbook, Workbook as Read};
 use statedata::schema::{load_embedded, Edition};
 use statedata::value::clean_text;
 use tempfile::TempDir;
-
-fn corpus() -> PathBuf {
-    let root = std::env::var("STATEDATA_SHARED").unwrap_or_else(|_| "../shared".to_string());
-    let dir = PathBuf::from(root).join("corpus/school-2025");
-    assert!(
-        dir.is_dir(),
-        "the real corpus is expected at {}",
-        dir.display()
-    );
-    dir
-}
-
-fn statedata() -> Command {
-    Command::cargo_bin("statedata").unwrap()
-}
-
-fn check_paths(paths: &[PathBuf]) -> (Edition, Outcome) {
-    let edition = load_embedded("2025").unwrap();
-    let files = expand_inputs(paths).unwrap();
-    let sub = read_submission(&edition, &files);
-    let out = check(&edition, sub, &Options::year(2025));
-    (edition, out)
-}
 
 /// The bundle of the real corpus, written once for all tests of this file.
 struct Corpus {
@@ -359,26 +338,12 @@ print(json.dumps(out, ensure_ascii=False))
 
 #[test]
 fn libreoffice_opens_the_bundle_and_sees_every_row() {
-    let soffice = which("soffice").expect("LibreOffice (soffice) is needed (.ci/run installs it)");
     let c = corpus_bundle();
     let out_dir = TempDir::new().unwrap();
-    let profile = TempDir::new().unwrap();
-    let status = Process::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--norestore", "--convert-to"])
-        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
-        .arg("--outdir")
-        .arg(out_dir.path())
-        .arg(&c.bundle)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
+    soffice_convert(
+        std::slice::from_ref(&c.bundle),
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        out_dir.path(),
     );
     let wb = read_workbook(&c.bundle).unwrap();
     let stem = c.bundle.file_stem().unwrap().to_string_lossy().to_string();
@@ -411,33 +376,6 @@ fn csv_records(text: &str) -> usize {
         any = true;
     }
     records + usize::from(any)
-}
-
-fn which(cmd: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join(cmd))
-            .find(|f| f.is_file())
-    })
-}
-
-/// Writes `表1-2 学校相关党政单位` with the given rows.
-fn write_units(path: &Path, rows: &[[&str; 4]]) {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("表1-2 学校相关党政单位").unwrap();
-    for (c, h) in ["党政单位名称", "单位号", "单位职能", "单位负责人"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
-        }
-    }
-    wb.save(path).unwrap();
 }
 
 #[test]
@@ -573,7 +511,8 @@ fn the_same_file_given_twice_is_read_once() {
     let dir = TempDir::new().unwrap();
     let a = dir.path().join("党政办公室.xlsx");
     write_units(&a, &[["党委办公室", "001", "其他", "张三"]]);
-    let out_path = dir.path().join("upload.xlsx");
+    let out_dir = TempDir::new().unwrap();
+    let out_path = out_dir.path().join("upload.xlsx");
     let out = statedata()
         .arg("bundle")
         .arg(&a)
@@ -629,4 +568,25 @@ fn a_long_table_name_is_cut_to_a_unique_sheet_name() {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), wb.sheets.len());
+}
+
+#[test]
+fn output_inside_an_input_folder_is_refused() {
+    // The next run would read the bundle back as a department's file and double every row.
+    let dir = TempDir::new().unwrap();
+    write_units(
+        &dir.path().join("党政办公室.xlsx"),
+        &[["党委办公室", "001", "其他", "张三"]],
+    );
+    let out_path = dir.path().join("汇总").join("upload.xlsx");
+    let out = statedata()
+        .arg("bundle")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("输入文件夹"));
+    assert!(!out_path.exists());
 }

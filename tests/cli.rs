@@ -1,33 +1,9 @@
 //! The `statedata` command as a user runs it: exit codes, outputs, bad arguments.
 
-use std::path::Path;
+mod common;
+use common::{statedata, write_units};
 
-use assert_cmd::Command;
-use rust_xlsxwriter::Workbook;
 use tempfile::TempDir;
-
-fn statedata() -> Command {
-    Command::cargo_bin("statedata").unwrap()
-}
-
-/// Writes `表1-2 学校相关党政单位` with the given rows (党政单位名称, 单位号, 单位职能, 单位负责人).
-fn write_units(path: &Path, rows: &[[&str; 4]]) {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("表1-2 学校相关党政单位").unwrap();
-    for (c, h) in ["党政单位名称", "单位号", "单位职能", "单位负责人"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
-        }
-    }
-    wb.save(path).unwrap();
-}
 
 #[test]
 fn clean_workbook_exits_zero() {

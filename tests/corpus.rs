@@ -2,25 +2,17 @@
 //! matched, and the findings per code and table are pinned. Each kind of finding was examined;
 //! `tests/expected/school-2025.md` says why each is a real problem of the data.
 
+mod common;
+use common::corpus;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+
 use std::sync::OnceLock;
 
 use statedata::check::{check, Options};
 use statedata::finding::{Code, Severity};
 use statedata::read::{expand_inputs, read_submission};
 use statedata::schema::load_embedded;
-
-fn corpus() -> PathBuf {
-    let root = std::env::var("STATEDATA_SHARED").unwrap_or_else(|_| "../shared".to_string());
-    let dir = PathBuf::from(root).join("corpus/school-2025");
-    assert!(
-        dir.is_dir(),
-        "the real corpus is expected at {} (set STATEDATA_SHARED to the shared folder)",
-        dir.display()
-    );
-    dir
-}
 
 /// The corpus is read and checked once for all tests of this file.
 fn run() -> &'static statedata::check::Outcome {

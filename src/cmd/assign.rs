@@ -75,6 +75,9 @@ pub fn run(schemas: &SchemaSource, plan: Option<&Path>, out: &Path, year: i32) -
             Plan::starting(&edition, year)
         }
     };
+    for warning in plan_warnings(&edition, &plan) {
+        println!("注意：{warning}");
+    }
     let departments = plan.by_department(&edition);
     let pb = progress_bar(1 + 2 * departments.len(), "写入");
     let result = (|| -> anyhow::Result<()> {
@@ -106,4 +109,38 @@ pub fn run(schemas: &SchemaSource, plan: Option<&Path>, out: &Path, year: i32) -
         departments.len()
     );
     EXIT_OK
+}
+
+/// Things in a valid plan that are probably not meant.
+fn plan_warnings(edition: &crate::schema::Edition, plan: &Plan) -> Vec<String> {
+    let mut w = Vec::new();
+    if plan.school.trim().is_empty() || plan.school.contains("学校名称") {
+        w.push(format!(
+            "{PLAN_FILE} 中还没有填写学校名称（school），表格标题中会缺少校名"
+        ));
+    }
+    let unassigned: Vec<String> = edition
+        .tables
+        .iter()
+        .filter(|t| plan.assignment(&t.id).is_none())
+        .map(|t| t.title())
+        .collect();
+    if !unassigned.is_empty() {
+        w.push(format!(
+            "以下 {} 张表没有分配给任何部门，不会出现在分解表中：{}",
+            unassigned.len(),
+            unassigned.join("、")
+        ));
+    }
+    for s in &plan.steps {
+        if chrono::Datelike::year(&s.deadline) != plan.year {
+            w.push(format!(
+                "{} 的截止时间 {} 不在采集年份 {} 内，请核对",
+                s.id,
+                s.deadline.format("%Y-%m-%d"),
+                plan.year
+            ));
+        }
+    }
+    w
 }

@@ -59,6 +59,19 @@ pub fn run(cfg: &BundleConfig) -> i32 {
             targets.push(dir_abs.join(split_file_name(t)));
         }
     }
+    // Nor where the next run would read it back as a department's file.
+    for input in &cfg.inputs {
+        if input.is_dir() {
+            let dir = absolute(input);
+            if targets.iter().any(|t| t.starts_with(&dir)) {
+                eprintln!(
+                    "statedata: 输出位置在输入文件夹 {} 之内，下次汇总会把汇总表当作部门文件读入。请把输出放在别的文件夹",
+                    input.display()
+                );
+                return EXIT_FAILED;
+            }
+        }
+    }
     for f in &files {
         let f_abs = absolute(f);
         if targets.contains(&f_abs) {

@@ -610,6 +610,19 @@ ref = "1-2.单位号"
     }
 
     #[test]
+    fn notes_shown_to_clerks_carry_no_developer_references() {
+        let ed = load_embedded(DEFAULT_EDITION).unwrap();
+        let notes = ed.tables.iter().flat_map(|t| {
+            t.note
+                .iter()
+                .chain(t.columns.iter().filter_map(|c| c.note.as_ref()))
+        });
+        for n in notes {
+            assert!(!n.contains("rules.md") && !n.contains("catalogue"), "{n}");
+        }
+    }
+
+    #[test]
     fn embedded_default_edition_loads() {
         let ed = load_embedded(DEFAULT_EDITION).unwrap();
         assert!(ed.table("1-5-1").is_some());
