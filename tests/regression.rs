@@ -370,3 +370,41 @@ fn a_table_sent_as_csv_in_a_folder_is_reported_not_passed_over() {
     assert!(f.location.file.as_deref().unwrap().ends_with("人事处.csv"));
     assert!(f.message.contains("CSV"), "{}", f.message);
 }
+
+#[test]
+fn a_value_in_the_last_cell_of_the_sheet_is_a_finding_not_an_abort() {
+    // One character in XFD1048576 spans 17 billion cells: calamine's dense range would try
+    // to allocate ~550 GB and abort the process.
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    sheet(
+        &mut wb,
+        "表1-2 学校相关党政单位",
+        &["党政单位名称", "单位号", "单位职能", "单位负责人"],
+        &[vec!["党委办公室", "001", "其他", "张三"]],
+    );
+    wb.worksheet_from_index(0)
+        .unwrap()
+        .write_string(1_048_575, 16_383, "x")
+        .unwrap();
+    sheet(
+        &mut wb,
+        "表1-3 学校教学科研单位",
+        &["教学科研单位名称", "单位号", "单位职能", "单位负责人"],
+        &[vec!["音乐学院", "101", "教学院系", "李四"]],
+    );
+    wb.save(dir.path().join("党政办公室.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.code == Code::UnreadableSheet)
+        .expect("the far sheet is refused");
+    assert_eq!(f.location.sheet.as_deref(), Some("表1-2 学校相关党政单位"));
+    assert!(f.message.contains("XFD1048576"), "{}", f.message);
+    // The other sheet is read.
+    assert!(o
+        .parts
+        .iter()
+        .any(|p| p.part.table == "1-3" && p.part.records.len() == 1));
+}

@@ -177,29 +177,106 @@ where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
 {
-    let mut wb = R::new(Cursor::new(bytes)).map_err(|e| {
-        let msg = e.to_string();
-        if msg.to_lowercase().contains("password") {
-            unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
-        } else {
-            unreadable(
-                format,
-                format!(
-                    "文件不完整或已损坏，可能没有保存完或传输中断（{} 读取错误：{msg}）",
-                    format.label()
-                ),
-                "请发送方重新保存后再发一次；如仍不行，请用 Excel 或 WPS 打开后“另存为” .xlsx",
-            )
-        }
-    })?;
+    let mut wb = R::new(Cursor::new(bytes)).map_err(|e| open_failed(format, e))?;
     let epoch_1904 = epoch(&wb);
     let sheets = read_sheets(&mut wb);
     Ok((epoch_1904, sheets))
 }
 
+/// The most cells (rows × columns of the used area) a sheet may span. The largest real sheet
+/// of a school is some 40,000 students × 8 columns; a stray cell far away (`XFD1048576`) would
+/// otherwise make the reader allocate hundreds of gigabytes and abort.
+pub const MAX_SHEET_CELLS: u64 = 20_000_000;
+
+/// Opens an xlsx and reads each sheet through calamine's streaming cell reader, so that a
+/// sheet's used area is known (and bounded) before any grid is allocated. Blank cells (empty
+/// strings, spaces) do not widen the area.
+fn open_xlsx(bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
+    let format = Format::Xlsx;
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| open_failed(format, e))?;
+    let epoch_1904 = wb.has_1904_epoch();
+    let meta: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .collect();
+    let mut sheets = Vec::new();
+    for (name, visible) in meta {
+        let read = catch_unwind(AssertUnwindSafe(|| stream_sheet(&mut wb, &name)));
+        let (grid, error) = match read {
+            Ok(Ok(g)) => (g, None),
+            Ok(Err(e)) => (Grid::default(), Some(e)),
+            Err(_) => (Grid::default(), Some("读取时出错".to_string())),
+        };
+        sheets.push(Sheet {
+            name,
+            visible,
+            grid,
+            error,
+        });
+    }
+    Ok((epoch_1904, sheets))
+}
+
+fn stream_sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Grid, String> {
+    let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+    let mut cells: Vec<((u32, u32), Raw)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let raw = to_raw(&Data::from(cell.get_value().clone()));
+        if !raw.is_blank() {
+            cells.push((cell.get_position(), raw));
+        }
+    }
+    if cells.is_empty() {
+        return Ok(Grid::default());
+    }
+    let (r0, c0) = cells
+        .iter()
+        .fold((u32::MAX, u32::MAX), |(r, c), ((pr, pc), _)| {
+            (r.min(*pr), c.min(*pc))
+        });
+    let (r1, c1) = cells
+        .iter()
+        .fold((0, 0), |(r, c), ((pr, pc), _)| (r.max(*pr), c.max(*pc)));
+    let span = (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64;
+    if span > MAX_SHEET_CELLS {
+        // Name the cell that lies furthest out, which is the one to delete.
+        let far = cells
+            .iter()
+            .max_by_key(|((r, c), _)| (*r as u64) * 16_384 + *c as u64)
+            .map(|((r, c), _)| crate::finding::CellRef::new(*r, *c).a1())
+            .unwrap_or_default();
+        return Err(format!(
+            "已用区域过大（{span} 个单元格，上限 {MAX_SHEET_CELLS}），多半是远处的单元格 {far} 误填了内容；请删除该单元格（或其所在的行、列）后保存"
+        ));
+    }
+    let mut rows = vec![vec![Raw::Empty; (c1 - c0 + 1) as usize]; (r1 - r0 + 1) as usize];
+    for ((r, c), raw) in cells {
+        rows[(r - r0) as usize][(c - c0) as usize] = raw;
+    }
+    Ok(Grid::new((r0, c0), rows))
+}
+
+fn open_failed(format: Format, e: impl std::fmt::Display) -> Unreadable {
+    let msg = e.to_string();
+    if msg.to_lowercase().contains("password") {
+        unreadable(format, "文件设置了打开密码", "请去掉打开密码后重新提交")
+    } else {
+        unreadable(
+            format,
+            format!(
+                "文件不完整或已损坏，可能没有保存完或传输中断（{} 读取错误：{msg}）",
+                format.label()
+            ),
+            "请发送方重新保存后再发一次；如仍不行，请用 Excel 或 WPS 打开后“另存为” .xlsx",
+        )
+    }
+}
+
 fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
     match format {
-        Format::Xlsx => open_with::<Xlsx<_>>(format, bytes, |wb| wb.has_1904_epoch()),
+        Format::Xlsx => open_xlsx(bytes),
         Format::Xls => open_with::<Xls<_>>(format, bytes, |wb| wb.has_1904_epoch()),
         Format::Xlsb => open_with::<Xlsb<_>>(format, bytes, |wb| wb.has_1904_epoch()),
         // ODS stores dates as ISO text: no serial epoch.
