@@ -38,6 +38,8 @@ pub enum Code {
     TooManyRecords,
     /// A required cell is empty.
     MissingValue,
+    /// An empty cell inside a merged area: the value Excel shows belongs to another cell.
+    MergedCell,
     /// A value not readable as its column's kind.
     TypeError,
     /// A code (工号, 代码 …) stored as a number cell.
@@ -81,6 +83,7 @@ impl Code {
             Code::SkippedRow => "skipped-row",
             Code::TooManyRecords => "too-many-records",
             Code::MissingValue => "missing-value",
+            Code::MergedCell => "merged-cell",
             Code::TypeError => "type-error",
             Code::CodeAsNumber => "code-as-number",
             Code::EnumError => "enum-error",
@@ -97,7 +100,7 @@ impl Code {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 26] = [
+    pub const ALL: [Code; 27] = [
         Code::UnreadableFile,
         Code::UnreadableSheet,
         Code::UnmatchedSheet,
@@ -112,6 +115,7 @@ impl Code {
         Code::SkippedRow,
         Code::TooManyRecords,
         Code::MissingValue,
+        Code::MergedCell,
         Code::TypeError,
         Code::CodeAsNumber,
         Code::EnumError,

@@ -408,3 +408,40 @@ fn a_value_in_the_last_cell_of_the_sheet_is_a_finding_not_an_abort() {
         .iter()
         .any(|p| p.part.table == "1-3" && p.part.records.len() == 1));
 }
+
+#[test]
+fn empty_cells_of_a_merged_area_say_they_are_merged() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    sheet(
+        &mut wb,
+        "表1-2 学校相关党政单位",
+        &["党政单位名称", "单位号", "单位职能", "单位负责人"],
+        &[
+            vec!["党委办公室", "001", "", "张三"],
+            vec!["组织部", "002", "", "李四"],
+            vec!["宣传部", "003", "", "王五"],
+        ],
+    );
+    // 单位职能 merged over C2:C4, as people do for equal values.
+    wb.worksheet_from_index(0)
+        .unwrap()
+        .merge_range(1, 2, 3, 2, "其他", &Format::new())
+        .unwrap();
+    wb.save(dir.path().join("党政办公室.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    let sheet = "表1-2 学校相关党政单位".to_string();
+    assert_eq!(
+        located(&o),
+        vec![
+            ("merged-cell".to_string(), sheet.clone(), "C3".to_string()),
+            ("merged-cell".to_string(), sheet, "C4".to_string()),
+        ]
+    );
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.code == Code::MergedCell)
+        .unwrap();
+    assert!(f.message.contains("C2:C4"), "{}", f.message);
+}

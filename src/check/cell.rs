@@ -89,6 +89,21 @@ pub fn check_cell(
 ) -> Option<Checked> {
     let name = &col.name;
     if cell.raw.is_blank() {
+        if let Some((a, b)) = cell.merged {
+            findings.push(place.finding(
+                Code::MergedCell,
+                Severity::Error,
+                col,
+                cell,
+                format!(
+                    "“{name}”所在的单元格是合并单元格 {}:{} 的一部分，只有 {} 真正有值，这一行实际为空。平台要求每行单独填写：请取消合并，并在每一行填上值",
+                    a.a1(),
+                    b.a1(),
+                    a.a1()
+                ),
+            ));
+            return None;
+        }
         if col.required {
             findings.push(place.finding(
                 Code::MissingValue,

@@ -391,9 +391,13 @@ pub fn locate_sheet(
             .rows
             .iter()
             .map(|r| {
-                r.map(|row| Cell {
-                    at: CellRef::new(row, value_col),
-                    raw: grid.get(row, value_col).clone(),
+                r.map(|row| {
+                    let at = CellRef::new(row, value_col);
+                    Cell {
+                        at,
+                        raw: grid.get(row, value_col).clone(),
+                        merged: sheet.merged_into(at),
+                    }
                 })
             })
             .collect();
@@ -494,9 +498,13 @@ pub fn locate_sheet(
             .columns
             .iter()
             .map(|c| {
-                c.map(|col| Cell {
-                    at: CellRef::new(row, col),
-                    raw: grid.get(row, col).clone(),
+                c.map(|col| {
+                    let at = CellRef::new(row, col);
+                    Cell {
+                        at,
+                        raw: grid.get(row, col).clone(),
+                        merged: sheet.merged_into(at),
+                    }
                 })
             })
             .collect();

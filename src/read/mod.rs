@@ -22,6 +22,9 @@ pub use workbook::{read_workbook, Grid, Sheet, Workbook};
 pub struct Cell {
     pub at: CellRef,
     pub raw: Raw,
+    /// The merged area the cell is part of (not as its top-left cell): Excel shows the
+    /// area's value across it, but the cell itself is empty.
+    pub merged: Option<(CellRef, CellRef)>,
 }
 
 /// One record of a table: a row of a list, or the whole of a vertical form.

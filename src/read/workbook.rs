@@ -9,6 +9,7 @@ use calamine::{Data, Ods, Range, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 use chrono::NaiveDate;
 
 use super::sniff::{sniff, Format};
+use crate::finding::CellRef;
 use crate::value::Raw;
 
 /// A sheet's cells. calamine's ranges start at the first non-empty cell, not at A1: `origin`
@@ -78,6 +79,29 @@ pub struct Sheet {
     pub grid: Grid,
     /// Why the sheet could not be read, if it could not.
     pub error: Option<String>,
+    /// Merged areas (top-left, bottom-right), where the reader knows them (xlsx, xls).
+    pub merges: Vec<(CellRef, CellRef)>,
+}
+
+impl Sheet {
+    /// The merged area a cell lies in, when it is not that area's top-left cell (which alone
+    /// holds the value).
+    pub fn merged_into(&self, at: CellRef) -> Option<(CellRef, CellRef)> {
+        self.merges.iter().copied().find(|(a, b)| {
+            (a.row..=b.row).contains(&at.row) && (a.col..=b.col).contains(&at.col) && *a != at
+        })
+    }
+}
+
+fn merges_of(dims: Vec<calamine::Dimensions>) -> Vec<(CellRef, CellRef)> {
+    dims.into_iter()
+        .map(|d| {
+            (
+                CellRef::new(d.start.0, d.start.1),
+                CellRef::new(d.end.0, d.end.1),
+            )
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -209,11 +233,16 @@ fn open_xlsx(bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
             Ok(Err(e)) => (Grid::default(), Some(e)),
             Err(_) => (Grid::default(), Some("读取时出错".to_string())),
         };
+        let merges = wb
+            .merge_cells_by_sheet_name(&name)
+            .map(merges_of)
+            .unwrap_or_default();
         sheets.push(Sheet {
             name,
             visible,
             grid,
             error,
+            merges,
         });
     }
     Ok((epoch_1904, sheets))
@@ -277,7 +306,19 @@ fn open_failed(format: Format, e: impl std::fmt::Display) -> Unreadable {
 fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
     match format {
         Format::Xlsx => open_xlsx(bytes),
-        Format::Xls => open_with::<Xls<_>>(format, bytes, |wb| wb.has_1904_epoch()),
+        Format::Xls => {
+            let mut wb: Xls<_> =
+                Xls::new(Cursor::new(bytes)).map_err(|e| open_failed(format, e))?;
+            let epoch_1904 = wb.has_1904_epoch();
+            let mut sheets = read_sheets(&mut wb);
+            for s in &mut sheets {
+                s.merges = wb
+                    .merge_cells_by_sheet_name(&s.name)
+                    .map(merges_of)
+                    .unwrap_or_default();
+            }
+            Ok((epoch_1904, sheets))
+        }
         Format::Xlsb => open_with::<Xlsb<_>>(format, bytes, |wb| wb.has_1904_epoch()),
         // ODS stores dates as ISO text: no serial epoch.
         Format::Ods => open_with::<Ods<_>>(format, bytes, |_| false),
@@ -352,6 +393,7 @@ where
             visible,
             grid,
             error,
+            merges: Vec::new(),
         });
     }
     sheets
