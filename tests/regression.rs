@@ -445,3 +445,28 @@ fn empty_cells_of_a_merged_area_say_they_are_merged() {
         .unwrap();
     assert!(f.message.contains("C2:C4"), "{}", f.message);
 }
+
+#[test]
+fn a_vertical_form_missing_an_item_says_item_not_column() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    sheet(
+        &mut wb,
+        "表2-8-1 教育经费概况",
+        &["项目", "内容"],
+        &[
+            vec!["学校教育经费总额", "25503"],
+            vec!["教学经费总额", "13157"],
+        ],
+    );
+    wb.save(dir.path().join("财务处.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.code == Code::MissingColumn)
+        .unwrap();
+    assert_eq!(f.column.as_deref(), Some("教学改革与建设专项经费总额"));
+    assert!(f.message.contains("这一项"), "{}", f.message);
+    assert!(o.parts[0].part.vertical);
+}

@@ -383,7 +383,7 @@ pub fn locate_sheet(
         let v = vertical.expect("scored");
         part.vertical = true;
         part.header_row = v.first_row;
-        report_missing_columns(&mut out.findings, table, &file, &sheet.name, |i| {
+        report_missing_columns(&mut out.findings, table, &file, &sheet.name, true, |i| {
             v.rows[i].is_some()
         });
         let value_col = v.name_col + 1;
@@ -434,7 +434,7 @@ pub fn locate_sheet(
         return out;
     };
     part.header_row = h.row;
-    report_missing_columns(&mut out.findings, table, &file, &sheet.name, |i| {
+    report_missing_columns(&mut out.findings, table, &file, &sheet.name, false, |i| {
         h.columns[i].is_some()
     });
     for (col, text) in &h.unknown {
@@ -553,6 +553,7 @@ fn report_missing_columns(
     table: &Table,
     file: &str,
     sheet: &str,
+    vertical: bool,
     present: impl Fn(usize) -> bool,
 ) {
     for (i, c) in table.columns.iter().enumerate() {
@@ -562,11 +563,19 @@ fn report_missing_columns(
                     Code::MissingColumn,
                     Severity::Error,
                     Location::sheet(file, sheet),
-                    format!(
-                        "{}缺少“{}”列。请按平台模板补上这一列（列名要与模板一致）",
-                        table.title(),
-                        c.name
-                    ),
+                    if vertical {
+                        format!(
+                            "{}（竖排的“项目 | 内容”表）缺少“{}”这一项。请按模板补上这一行，项目名要与模板一致",
+                            table.title(),
+                            c.name
+                        )
+                    } else {
+                        format!(
+                            "{}缺少“{}”列。请按平台模板补上这一列（列名要与模板一致）",
+                            table.title(),
+                            c.name
+                        )
+                    },
                 )
                 .table(&table.id)
                 .column(&c.name),
