@@ -534,7 +534,7 @@ mod tests {
     }
 
     fn col(kind: Kind) -> Column {
-        Column::new_for_test("列", kind)
+        Column::bare("列", kind)
     }
 
     #[test]

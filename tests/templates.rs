@@ -490,7 +490,7 @@ fn a_vertical_form_keeps_typed_dates_and_codes() {
         ("是否达标", Kind::YesNo),
         ("项目编号", Kind::Code),
     ] {
-        let mut col = Column::new_for_test(name, kind);
+        let mut col = Column::bare(name, kind);
         col.required = true;
         t.columns.push(col);
     }

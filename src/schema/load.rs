@@ -440,7 +440,7 @@ fn build_column(
     key: &str,
     codelists: &HashMap<String, CodeList>,
 ) -> Result<Column, SchemaError> {
-    let mut col = Column::new_for_test(&cf.name, cf.kind);
+    let mut col = Column::bare(&cf.name, cf.kind);
     let fail = |m: String| err(path, format!("{key}: {m}"));
     match cf.kind {
         Kind::Enum => {

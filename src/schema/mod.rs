@@ -166,8 +166,8 @@ pub struct Column {
 }
 
 impl Column {
-    /// A bare column, for unit tests of other modules.
-    pub fn new_for_test(name: &str, kind: Kind) -> Column {
+    /// A column with a name and a kind and nothing else (the loader fills in the rest).
+    pub fn bare(name: &str, kind: Kind) -> Column {
         Column {
             name: name.to_string(),
             kind,
