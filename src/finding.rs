@@ -54,6 +54,8 @@ pub enum Code {
     PeriodError,
     /// A key value that occurs twice.
     DuplicateKey,
+    /// The same table given twice (most keys of one part repeat another's).
+    DuplicateTable,
     /// A value missing from the table it refers to.
     ReferenceError,
     /// A reference that could not be checked because the target table was not provided.
@@ -91,6 +93,7 @@ impl Code {
             Code::RangeError => "range-error",
             Code::PeriodError => "period-error",
             Code::DuplicateKey => "duplicate-key",
+            Code::DuplicateTable => "duplicate-table",
             Code::ReferenceError => "reference-error",
             Code::ReferenceUnchecked => "reference-unchecked",
             Code::CellError => "cell-error",
@@ -100,7 +103,7 @@ impl Code {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 27] = [
+    pub const ALL: [Code; 28] = [
         Code::UnreadableFile,
         Code::UnreadableSheet,
         Code::UnmatchedSheet,
@@ -123,6 +126,7 @@ impl Code {
         Code::RangeError,
         Code::PeriodError,
         Code::DuplicateKey,
+        Code::DuplicateTable,
         Code::ReferenceError,
         Code::ReferenceUnchecked,
         Code::CellError,

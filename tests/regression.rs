@@ -470,3 +470,53 @@ fn a_vertical_form_missing_an_item_says_item_not_column() {
     assert!(f.message.contains("这一项"), "{}", f.message);
     assert!(o.parts[0].part.vertical);
 }
+
+#[test]
+fn a_table_sent_twice_is_said_once_besides_each_row() {
+    let dir = TempDir::new().unwrap();
+    let rows = vec![
+        vec!["党委办公室", "001", "其他", "张三"],
+        vec!["组织部", "002", "其他", "李四"],
+        vec!["宣传部", "003", "其他", "王五"],
+        vec!["教务处", "004", "教学管理", "赵六"],
+    ];
+    let header = ["党政单位名称", "单位号", "单位职能", "单位负责人"];
+    for name in ["党政办公室.xlsx", "党政办公室(1).xlsx"] {
+        let mut wb = Workbook::new();
+        sheet(&mut wb, "表1-2 学校相关党政单位", &header, &rows);
+        wb.save(dir.path().join(name)).unwrap();
+    }
+    // A third file shares one key only: a real conflict, not a copy.
+    let mut wb = Workbook::new();
+    sheet(
+        &mut wb,
+        "表1-2 学校相关党政单位",
+        &header,
+        &[
+            vec!["学生处", "001", "学生管理", "钱七"],
+            vec!["后勤处", "009", "其他", "孙八"],
+        ],
+    );
+    wb.save(dir.path().join("学生处.xlsx")).unwrap();
+    let o = check_dir(dir.path());
+    let dup_keys = o
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::DuplicateKey)
+        .count();
+    // 4 rows of the copy, and 001 once more in 学生处.xlsx.
+    assert_eq!(dup_keys, 5);
+    let tables: Vec<_> = o
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::DuplicateTable)
+        .collect();
+    assert_eq!(tables.len(), 1);
+    let f = tables[0];
+    assert!(
+        f.message.contains("党政办公室(1).xlsx") && f.message.contains("4 行"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.severity, Severity::Warning);
+}

@@ -126,8 +126,10 @@ fn check_single(table: &Table, parts: &[&CheckedPart], findings: &mut Vec<Findin
 
 fn check_key(table: &Table, key: &[String], parts: &[&CheckedPart], findings: &mut Vec<Finding>) {
     let idx: Vec<usize> = key.iter().filter_map(|k| table.column_index(k)).collect();
-    let mut first: HashMap<Vec<String>, Location> = HashMap::new();
-    for p in parts {
+    let mut first: HashMap<Vec<String>, (Location, usize)> = HashMap::new();
+    // How many keys each later part repeats from each earlier part.
+    let mut repeats: HashMap<(usize, usize), usize> = HashMap::new();
+    for (pi, p) in parts.iter().enumerate() {
         for (rec, values) in p.part.records.iter().zip(&p.values) {
             let vals: Option<Vec<String>> = idx
                 .iter()
@@ -147,9 +149,12 @@ fn check_key(table: &Table, key: &[String], parts: &[&CheckedPart], findings: &m
             };
             match first.get(&vals) {
                 None => {
-                    first.insert(vals, here);
+                    first.insert(vals, (here, pi));
                 }
-                Some(prev) => {
+                Some((prev, prev_part)) => {
+                    if *prev_part != pi {
+                        *repeats.entry((*prev_part, pi)).or_insert(0) += 1;
+                    }
                     let what = if key.len() == 1 {
                         format!("“{}”", key[0])
                     } else {
@@ -174,6 +179,34 @@ fn check_key(table: &Table, key: &[String], parts: &[&CheckedPart], findings: &m
                     );
                 }
             }
+        }
+    }
+    // A part whose keys mostly repeat another's is that table sent twice (a copied sheet, a
+    // second copy of a file): say so once, besides the row-by-row findings.
+    let mut pairs: Vec<_> = repeats.into_iter().collect();
+    pairs.sort();
+    for ((a, b), n) in pairs {
+        let (pa, pb) = (&parts[a].part, &parts[b].part);
+        let smaller = pa.records.len().min(pb.records.len());
+        if n >= 3 && n * 2 >= smaller {
+            findings.push(
+                Finding::new(
+                    Code::DuplicateTable,
+                    Severity::Warning,
+                    Location::sheet(&pb.file, &pb.sheet),
+                    format!(
+                        "{}在 {}「{}」和 {}「{}」中都有，{n} 行的{}相同：多半是同一张表交了两份（复制的工作表或文件副本）。请只保留一份",
+                        table.title(),
+                        pa.file,
+                        pa.sheet,
+                        pb.file,
+                        pb.sheet,
+                        key.join("＋")
+                    ),
+                )
+                .table(&table.id)
+                .related(Location::sheet(&pa.file, &pa.sheet)),
+            );
         }
     }
 }
