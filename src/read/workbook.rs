@@ -191,34 +191,41 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Unreadable> {
     }
 }
 
-/// Opens a workbook of a known type and reads its sheets; `epoch` tells the date system.
+/// How one kind of workbook gives its date system, a sheet's grid and a sheet's merged areas.
+struct Access<R> {
+    epoch: fn(&R) -> bool,
+    grid: fn(&mut R, &str) -> Result<Grid, String>,
+    merges: fn(&mut R, &str) -> Vec<(CellRef, CellRef)>,
+}
+
+/// A sheet's grid through calamine's dense range (xls, xlsb, ods).
+fn range_grid<R>(wb: &mut R, name: &str) -> Result<Grid, String>
+where
+    R: Reader<Cursor<Vec<u8>>>,
+    R::Error: std::fmt::Display,
+{
+    wb.worksheet_range(name)
+        .map(|r| Grid::from_range(&r))
+        .map_err(|e| e.to_string())
+}
+
+fn no_merges<R>(_: &mut R, _: &str) -> Vec<(CellRef, CellRef)> {
+    Vec::new()
+}
+
+/// Opens a workbook of a known type and reads every worksheet; a sheet that fails (or makes
+/// the reader panic) is kept with its error, so one bad sheet never hides the others.
 fn open_with<R>(
     format: Format,
     bytes: Vec<u8>,
-    epoch: impl Fn(&R) -> bool,
+    access: Access<R>,
 ) -> Result<(bool, Vec<Sheet>), Unreadable>
 where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
 {
     let mut wb = R::new(Cursor::new(bytes)).map_err(|e| open_failed(format, e))?;
-    let epoch_1904 = epoch(&wb);
-    let sheets = read_sheets(&mut wb);
-    Ok((epoch_1904, sheets))
-}
-
-/// The most cells (rows × columns of the used area) a sheet may span. The largest real sheet
-/// of a school is some 40,000 students × 8 columns; a stray cell far away (`XFD1048576`) would
-/// otherwise make the reader allocate hundreds of gigabytes and abort.
-pub const MAX_SHEET_CELLS: u64 = 20_000_000;
-
-/// Opens an xlsx and reads each sheet through calamine's streaming cell reader, so that a
-/// sheet's used area is known (and bounded) before any grid is allocated. Blank cells (empty
-/// strings, spaces) do not widen the area.
-fn open_xlsx(bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
-    let format = Format::Xlsx;
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| open_failed(format, e))?;
-    let epoch_1904 = wb.has_1904_epoch();
+    let epoch_1904 = (access.epoch)(&wb);
     let meta: Vec<(String, bool)> = wb
         .sheets_metadata()
         .iter()
@@ -227,16 +234,13 @@ fn open_xlsx(bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
         .collect();
     let mut sheets = Vec::new();
     for (name, visible) in meta {
-        let read = catch_unwind(AssertUnwindSafe(|| stream_sheet(&mut wb, &name)));
+        let read = catch_unwind(AssertUnwindSafe(|| (access.grid)(&mut wb, &name)));
         let (grid, error) = match read {
             Ok(Ok(g)) => (g, None),
             Ok(Err(e)) => (Grid::default(), Some(e)),
             Err(_) => (Grid::default(), Some("读取时出错".to_string())),
         };
-        let merges = wb
-            .merge_cells_by_sheet_name(&name)
-            .map(merges_of)
-            .unwrap_or_default();
+        let merges = (access.merges)(&mut wb, &name);
         sheets.push(Sheet {
             name,
             visible,
@@ -248,6 +252,14 @@ fn open_xlsx(bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
     Ok((epoch_1904, sheets))
 }
 
+/// The most cells (rows × columns of the used area) a sheet may span. The largest real sheet
+/// of a school is some 40,000 students × 8 columns; a stray cell far away (`XFD1048576`) would
+/// otherwise make the reader allocate hundreds of gigabytes and abort.
+pub const MAX_SHEET_CELLS: u64 = 20_000_000;
+
+/// An xlsx sheet through calamine's streaming cell reader, so that the used area is known
+/// (and bounded) before any grid is allocated. Blank cells (empty strings, spaces) do not
+/// widen the area.
 fn stream_sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Grid, String> {
     let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
     let mut cells: Vec<((u32, u32), Raw)> = Vec::new();
@@ -305,23 +317,51 @@ fn open_failed(format: Format, e: impl std::fmt::Display) -> Unreadable {
 
 fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
     match format {
-        Format::Xlsx => open_xlsx(bytes),
-        Format::Xls => {
-            let mut wb: Xls<_> =
-                Xls::new(Cursor::new(bytes)).map_err(|e| open_failed(format, e))?;
-            let epoch_1904 = wb.has_1904_epoch();
-            let mut sheets = read_sheets(&mut wb);
-            for s in &mut sheets {
-                s.merges = wb
-                    .merge_cells_by_sheet_name(&s.name)
-                    .map(merges_of)
-                    .unwrap_or_default();
-            }
-            Ok((epoch_1904, sheets))
-        }
-        Format::Xlsb => open_with::<Xlsb<_>>(format, bytes, |wb| wb.has_1904_epoch()),
+        Format::Xlsx => open_with::<Xlsx<_>>(
+            format,
+            bytes,
+            Access {
+                epoch: |wb| wb.has_1904_epoch(),
+                grid: stream_sheet,
+                merges: |wb, name| {
+                    wb.merge_cells_by_sheet_name(name)
+                        .map(merges_of)
+                        .unwrap_or_default()
+                },
+            },
+        ),
+        Format::Xls => open_with::<Xls<_>>(
+            format,
+            bytes,
+            Access {
+                epoch: |wb| wb.has_1904_epoch(),
+                grid: range_grid,
+                merges: |wb, name| {
+                    wb.merge_cells_by_sheet_name(name)
+                        .map(merges_of)
+                        .unwrap_or_default()
+                },
+            },
+        ),
+        Format::Xlsb => open_with::<Xlsb<_>>(
+            format,
+            bytes,
+            Access {
+                epoch: |wb| wb.has_1904_epoch(),
+                grid: range_grid,
+                merges: no_merges,
+            },
+        ),
         // ODS stores dates as ISO text: no serial epoch.
-        Format::Ods => open_with::<Ods<_>>(format, bytes, |_| false),
+        Format::Ods => open_with::<Ods<_>>(
+            format,
+            bytes,
+            Access {
+                epoch: |_| false,
+                grid: range_grid,
+                merges: no_merges,
+            },
+        ),
         Format::EncryptedOoxml => Err(unreadable(
             format,
             "文件设置了打开密码（已加密）",
@@ -368,33 +408,4 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
             RESAVE,
         )),
     }
-}
-
-fn read_sheets<R: Reader<Cursor<Vec<u8>>>>(wb: &mut R) -> Vec<Sheet>
-where
-    R::Error: std::fmt::Display,
-{
-    let meta: Vec<(String, bool)> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
-        .collect();
-    let mut sheets = Vec::new();
-    for (name, visible) in meta {
-        let range = catch_unwind(AssertUnwindSafe(|| wb.worksheet_range(&name)));
-        let (grid, error) = match range {
-            Ok(Ok(r)) => (Grid::from_range(&r), None),
-            Ok(Err(e)) => (Grid::default(), Some(e.to_string())),
-            Err(_) => (Grid::default(), Some("读取时出错".to_string())),
-        };
-        sheets.push(Sheet {
-            name,
-            visible,
-            grid,
-            error,
-            merges: Vec::new(),
-        });
-    }
-    sheets
 }
