@@ -66,6 +66,18 @@ pub enum Code {
     ValueNormalised,
     /// A multi-valued cell uses another separator than the English `;`.
     SeparatorError,
+    /// Cells of one row that break a relation between them (总数 = 境内 + 境外 …).
+    RelationError,
+    /// A value that must not occur in another table but does (a 工号 in both 1-5-1 and 1-5-3).
+    ExclusiveError,
+    /// A figure that disagrees with counts or sums of other tables.
+    AggregateError,
+    /// A rule that could not be judged because a table it needs was not handed in or not read.
+    RuleUnchecked,
+    /// A rule that could not be computed: a fault of the rule file, not of the data.
+    RuleFailed,
+    /// An explanation (accepted warning) that matches no warning.
+    UnusedExplanation,
 }
 
 impl Code {
@@ -99,11 +111,17 @@ impl Code {
             Code::CellError => "cell-error",
             Code::ValueNormalised => "value-normalised",
             Code::SeparatorError => "separator-error",
+            Code::RelationError => "relation-error",
+            Code::ExclusiveError => "exclusive-error",
+            Code::AggregateError => "aggregate-error",
+            Code::RuleUnchecked => "rule-unchecked",
+            Code::RuleFailed => "rule-failed",
+            Code::UnusedExplanation => "unused-explanation",
         }
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 34] = [
         Code::UnreadableFile,
         Code::UnreadableSheet,
         Code::UnmatchedSheet,
@@ -132,6 +150,12 @@ impl Code {
         Code::CellError,
         Code::ValueNormalised,
         Code::SeparatorError,
+        Code::RelationError,
+        Code::ExclusiveError,
+        Code::AggregateError,
+        Code::RuleUnchecked,
+        Code::RuleFailed,
+        Code::UnusedExplanation,
     ];
 }
 
@@ -253,6 +277,15 @@ pub struct Finding {
     /// Other places involved (the first occurrence of a duplicate key …).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Location>,
+    /// The id of the rule (`rules/<edition>/*.toml`) that made the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The key of the row concerned (its table's first unique key), for explanations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The office's 说明 when it accepted this warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
 }
 
 impl Finding {
@@ -266,7 +299,25 @@ impl Finding {
             value: None,
             message,
             related: Vec::new(),
+            rule: None,
+            key: None,
+            accepted: None,
         }
+    }
+
+    pub fn rule(mut self, id: &str) -> Finding {
+        self.rule = Some(id.to_string());
+        self
+    }
+
+    pub fn key(mut self, key: impl Into<String>) -> Finding {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// A warning the office accepted with a 说明: not an open problem any more.
+    pub fn is_accepted(&self) -> bool {
+        self.accepted.is_some()
     }
 
     pub fn table(mut self, table: &str) -> Finding {

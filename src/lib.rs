@@ -14,6 +14,7 @@ pub mod period;
 pub mod plan;
 pub mod read;
 pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod value;
 pub mod xlsx;

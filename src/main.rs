@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use statedata::cmd::{self, check::CheckConfig, SchemaSource};
+use statedata::rules::RuleKind;
 use statedata::schema::DEFAULT_EDITION;
 
 #[derive(Parser)]
@@ -20,6 +21,9 @@ struct Cli {
     /// Embedded edition to use.
     #[arg(long, global = true, default_value = DEFAULT_EDITION)]
     edition: String,
+    /// Load the cross-cell rules from this folder of rule files instead of the embedded ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    rules: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,6 +53,10 @@ enum Command {
         /// missing, empty or with errors, with their deadlines.
         #[arg(long, value_name = "FILE")]
         plan: Option<PathBuf>,
+        /// The office's explanations (explanations.toml): matching warnings are shown as
+        /// accepted; explanations that match nothing are reported.
+        #[arg(long, value_name = "FILE")]
+        explanations: Option<PathBuf>,
     },
     /// Check, then merge every table into one national-platform upload workbook.
     Bundle {
@@ -69,6 +77,9 @@ enum Command {
         /// List at most N findings of one kind per table (0 = all).
         #[arg(long, default_value_t = 20, value_name = "N")]
         max_per_rule: usize,
+        /// The office's explanations of accepted warnings (explanations.toml).
+        #[arg(long, value_name = "FILE")]
+        explanations: Option<PathBuf>,
     },
     /// Write a starting collection plan (collection.toml) into DIR (default: this folder).
     Init {
@@ -91,6 +102,41 @@ enum Command {
     },
     /// List the tables of the edition.
     Schemas,
+    /// List the cross-cell rules of the edition (id, kind, severity, tables, description).
+    Rules {
+        /// Only rules that involve this table (表号, e.g. 1-5-1).
+        #[arg(long, value_name = "表号")]
+        table: Option<String>,
+        /// Only rules of this kind.
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Terminal)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Existence,
+    Row,
+    Uniqueness,
+    Date,
+    Exclusivity,
+    Aggregate,
+}
+
+impl From<KindArg> for RuleKind {
+    fn from(k: KindArg) -> RuleKind {
+        match k {
+            KindArg::Existence => RuleKind::Existence,
+            KindArg::Row => RuleKind::Row,
+            KindArg::Uniqueness => RuleKind::Uniqueness,
+            KindArg::Date => RuleKind::Date,
+            KindArg::Exclusivity => RuleKind::Exclusivity,
+            KindArg::Aggregate => RuleKind::Aggregate,
+        }
+    }
 }
 
 /// A collection year the platform can have had: 2000 … 2100.
@@ -108,6 +154,7 @@ fn main() {
     let schemas = SchemaSource {
         dir: cli.schemas,
         edition: cli.edition,
+        rules: cli.rules,
     };
     let code = match cli.command {
         Command::Check {
@@ -116,6 +163,7 @@ fn main() {
             format,
             max_per_rule,
             plan,
+            explanations,
         } => cmd::check::run(&CheckConfig {
             schemas,
             inputs: paths,
@@ -126,6 +174,7 @@ fn main() {
             },
             max_per_rule,
             plan,
+            explanations,
         }),
         Command::Bundle {
             paths,
@@ -134,6 +183,7 @@ fn main() {
             force,
             year,
             max_per_rule,
+            explanations,
         } => cmd::bundle::run(&cmd::bundle::BundleConfig {
             schemas,
             inputs: paths,
@@ -142,12 +192,25 @@ fn main() {
             force,
             year,
             max_per_rule,
+            explanations,
         }),
         Command::Init { dir, year } => cmd::assign::init(&schemas, &dir, year),
         Command::Assign { plan, output, year } => {
             cmd::assign::run(&schemas, plan.as_deref(), &output, year)
         }
         Command::Schemas => cmd::schemas::run(&schemas),
+        Command::Rules {
+            table,
+            kind,
+            format,
+        } => cmd::rules::run(
+            &schemas,
+            &cmd::rules::RulesConfig {
+                table,
+                kind: kind.map(RuleKind::from),
+                json: matches!(format, Format::Json),
+            },
+        ),
     };
     std::process::exit(code);
 }

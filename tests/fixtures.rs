@@ -31,7 +31,8 @@ fn run_check() -> (Edition, Outcome) {
     let edition = load_embedded("2025").expect("embedded 2025 edition");
     let files = expand_inputs(&[school_dir()]).expect("fixtures/school exists");
     let submission = read_submission(&edition, &files);
-    let outcome = check(&edition, submission, &Options::year(2025));
+    let rules = statedata::rules::load_embedded(&edition).expect("embedded rules");
+    let outcome = check(&edition, submission, &Options::year(2025).with_rules(rules));
     (edition, outcome)
 }
 
@@ -94,7 +95,7 @@ fn the_generator_makes_the_tables_it_claims() {
 }
 
 /// Every planted mistake (fixtures/README.md), as (file, sheet, cell, code).
-const EXPECTED: [(&str, &str, &str, &str); 10] = [
+const EXPECTED: [(&str, &str, &str, &str); 13] = [
     // 1. 工号 000123 typed as a number cell: 123.
     (
         "人事处.xlsx",
@@ -126,6 +127,22 @@ const EXPECTED: [(&str, &str, &str, &str); 10] = [
         "表1-5-2 教职工其他信息表",
         "A5",
         "reference-error",
+    ),
+    // 1'. and 表5-1-1 rightly gives her courses under 000123 (L10).
+    ("教务处.xlsx", "表5-1-1 开课情况", "L10", "reference-error"),
+    // 1''. consequences of 1 found by the rules: 工号 123 has no 表1-5-2 row (RF-03) and, as a
+    // 副教授, teaches no course in 表5-1-1 (AG-09, a warning).
+    (
+        "人事处.xlsx",
+        "表1-5-1 教职工基本信息",
+        "A5",
+        "reference-error",
+    ),
+    (
+        "人事处.xlsx",
+        "表1-5-1 教职工基本信息",
+        "A5",
+        "relation-error",
     ),
     // 6. 学生姓名 left empty (row 6, below a merged title row and the header).
     ("教务处.xlsx", "表1-6 本科生基本情况", "B6", "missing-value"),

@@ -7,12 +7,14 @@ mod cross;
 mod table;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
 use crate::period::Periods;
 use crate::read::{FileSummary, Part, Submission};
+use crate::rules::{Explanations, Ruleset};
 use crate::schema::Edition;
 
 pub use cell::{check_cell, Checked, Place};
@@ -25,11 +27,26 @@ pub struct Options {
     /// The responsible department of each table, when a collection plan says it; otherwise
     /// the schemas' typical owner is named.
     pub owners: Option<BTreeMap<String, String>>,
+    /// The cross-cell rules to run after the cell checks (none: only the schemas' checks).
+    pub rules: Option<Arc<Ruleset>>,
+    /// Warnings the office accepted, with their 说明.
+    pub explanations: Option<Explanations>,
 }
 
 impl Options {
     pub fn year(year: i32) -> Options {
-        Options { year, owners: None }
+        Options {
+            year,
+            owners: None,
+            rules: None,
+            explanations: None,
+        }
+    }
+
+    /// The same options, running these rules as well.
+    pub fn with_rules(mut self, rules: Ruleset) -> Options {
+        self.rules = Some(Arc::new(rules));
+        self
     }
 }
 
@@ -68,11 +85,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Findings of a severity, accepted warnings included.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+
+    /// Warnings the office accepted with a 说明.
+    pub fn accepted(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_accepted()).count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -90,6 +113,7 @@ impl Outcome {
                         .iter()
                         .filter(|f| {
                             f.severity == sev
+                                && !f.is_accepted()
                                 && f.location.file.as_deref() == Some(p.file.as_str())
                                 && f.location.sheet.as_deref() == Some(p.sheet.as_str())
                         })
@@ -137,13 +161,25 @@ pub fn check(edition: &Edition, submission: Submission, options: &Options) -> Ou
         let values = table::check_part(table, &part, &periods, &mut findings);
         parts.push(CheckedPart { part, values });
     }
-    table::check_tables(edition, &parts, &mut findings);
+    let ruled = options
+        .rules
+        .as_deref()
+        .map(Ruleset::unique_keys)
+        .unwrap_or_default();
+    table::check_tables(edition, &parts, &ruled, &mut findings);
     cross::check_references(edition, &parts, &mut findings);
     cross::check_missing_tables(edition, &parts, options.owners.as_ref(), &mut findings);
-    Outcome {
+    let mut outcome = Outcome {
         findings,
         parts,
         files: submission.files,
         year: options.year,
+    };
+    if let Some(rules) = &options.rules {
+        crate::rules::apply(rules, edition, &mut outcome);
     }
+    if let Some(ex) = &options.explanations {
+        ex.apply(options.rules.as_deref(), &mut outcome.findings);
+    }
+    outcome
 }

@@ -1,7 +1,7 @@
 //! Checks of a table as a whole: empty tables, the one record of single-record tables, and
 //! unique keys over every part that gives the table (several files may each send a part).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::cell::{check_cell, Checked, Place};
 use super::CheckedPart;
@@ -39,8 +39,14 @@ pub fn check_part(
         .collect()
 }
 
-/// Table-level checks over all parts.
-pub fn check_tables(edition: &Edition, parts: &[CheckedPart], findings: &mut Vec<Finding>) {
+/// Table-level checks over all parts. `ruled` holds the (table, key columns) that a uniqueness
+/// rule checks: for those only a table sent twice is said here; the rule reports each row.
+pub fn check_tables(
+    edition: &Edition,
+    parts: &[CheckedPart],
+    ruled: &HashSet<(String, Vec<String>)>,
+    findings: &mut Vec<Finding>,
+) {
     for table in &edition.tables {
         let mine: Vec<&CheckedPart> = parts.iter().filter(|p| p.part.table == table.id).collect();
         if mine.is_empty() {
@@ -78,7 +84,8 @@ pub fn check_tables(edition: &Edition, parts: &[CheckedPart], findings: &mut Vec
             check_single(table, &mine, findings);
         }
         for key in &table.keys {
-            check_key(table, key, &mine, findings);
+            let rows = !ruled.contains(&(table.id.clone(), key.clone()));
+            check_key(table, key, &mine, rows, findings);
         }
     }
 }
@@ -124,7 +131,13 @@ fn check_single(table: &Table, parts: &[&CheckedPart], findings: &mut Vec<Findin
     }
 }
 
-fn check_key(table: &Table, key: &[String], parts: &[&CheckedPart], findings: &mut Vec<Finding>) {
+fn check_key(
+    table: &Table,
+    key: &[String],
+    parts: &[&CheckedPart],
+    report_rows: bool,
+    findings: &mut Vec<Finding>,
+) {
     let idx: Vec<usize> = key.iter().filter_map(|k| table.column_index(k)).collect();
     let mut first: HashMap<Vec<String>, (Location, usize)> = HashMap::new();
     // How many keys each later part repeats from each earlier part.
@@ -154,6 +167,9 @@ fn check_key(table: &Table, key: &[String], parts: &[&CheckedPart], findings: &m
                 Some((prev, prev_part)) => {
                     if *prev_part != pi {
                         *repeats.entry((*prev_part, pi)).or_insert(0) += 1;
+                    }
+                    if !report_rows {
+                        continue;
                     }
                     let what = if key.len() == 1 {
                         format!("“{}”", key[0])

@@ -17,6 +17,8 @@ pub struct BundleConfig {
     pub force: bool,
     pub year: i32,
     pub max_per_rule: usize,
+    /// The office's explanations of accepted warnings.
+    pub explanations: Option<PathBuf>,
 }
 
 /// The absolute form of a path that may not exist yet.
@@ -45,11 +47,16 @@ pub fn run(cfg: &BundleConfig) -> i32 {
         );
         return EXIT_FAILED;
     }
-    let (edition, files, outcome, _) =
-        match read_and_check(&cfg.schemas, &cfg.inputs, cfg.year, None) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+    let (edition, files, outcome, _) = match read_and_check(
+        &cfg.schemas,
+        &cfg.inputs,
+        cfg.year,
+        None,
+        cfg.explanations.as_deref(),
+    ) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     // Never write over what we read.
     let out_abs = absolute(&cfg.output);
     let mut targets = vec![out_abs.clone()];

@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -10,6 +11,7 @@ use crate::check::{check, Options, Outcome};
 use crate::plan::{department_status, Plan};
 use crate::read::{expand_inputs, read_submission_with};
 use crate::report::{render_json, render_terminal, TerminalOptions};
+use crate::rules::Explanations;
 use crate::schema::Edition;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,8 @@ pub struct CheckConfig {
     pub max_per_rule: usize,
     /// A collection plan: report per department what is still owed.
     pub plan: Option<PathBuf>,
+    /// The office's explanations of accepted warnings.
+    pub explanations: Option<PathBuf>,
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise.
@@ -51,11 +55,23 @@ pub fn read_and_check(
     inputs: &[PathBuf],
     year: i32,
     plan: Option<&Path>,
+    explanations: Option<&Path>,
 ) -> Result<(Edition, Vec<PathBuf>, Outcome, Option<Plan>), i32> {
     let edition = schemas.load().map_err(|e| {
         eprintln!("statedata: {e}");
         EXIT_FAILED
     })?;
+    let rules = schemas.load_rules(&edition).map_err(|e| {
+        eprintln!("statedata: {e}");
+        EXIT_FAILED
+    })?;
+    let explanations = match explanations {
+        Some(p) => Some(Explanations::load(p).map_err(|e| {
+            eprintln!("statedata: {e}");
+            EXIT_FAILED
+        })?),
+        None => None,
+    };
     let plan = match plan {
         Some(p) => Some(Plan::load(p, &edition).map_err(|e| {
             eprintln!("statedata: {e}");
@@ -77,6 +93,8 @@ pub fn read_and_check(
     let options = Options {
         year,
         owners: plan.as_ref().map(Plan::owners),
+        rules: Some(Arc::new(rules)),
+        explanations,
     };
     let outcome = check(&edition, submission, &options);
     Ok((edition, files, outcome, plan))
@@ -109,11 +127,16 @@ pub fn print_outcome(
 }
 
 pub fn run(cfg: &CheckConfig) -> i32 {
-    let (edition, _files, outcome, plan) =
-        match read_and_check(&cfg.schemas, &cfg.inputs, cfg.year, cfg.plan.as_deref()) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+    let (edition, _files, outcome, plan) = match read_and_check(
+        &cfg.schemas,
+        &cfg.inputs,
+        cfg.year,
+        cfg.plan.as_deref(),
+        cfg.explanations.as_deref(),
+    ) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     print_outcome(
         &edition,
         &outcome,

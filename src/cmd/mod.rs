@@ -6,10 +6,12 @@
 pub mod assign;
 pub mod bundle;
 pub mod check;
+pub mod rules;
 pub mod schemas;
 
 use std::path::PathBuf;
 
+use crate::rules::{self as rule_files, RuleError, Ruleset};
 use crate::schema::{load_dir, load_embedded, Edition, SchemaError};
 
 pub const EXIT_OK: i32 = 0;
@@ -21,13 +23,31 @@ pub const EXIT_FAILED: i32 = 2;
 pub struct SchemaSource {
     pub dir: Option<PathBuf>,
     pub edition: String,
+    /// A folder of rule files given with `--rules`, instead of the edition's embedded rules.
+    pub rules: Option<PathBuf>,
 }
 
 impl SchemaSource {
+    /// The embedded default edition with its embedded rules.
+    pub fn embedded(edition: &str) -> SchemaSource {
+        SchemaSource {
+            dir: None,
+            edition: edition.to_string(),
+            rules: None,
+        }
+    }
+
     pub fn load(&self) -> Result<Edition, SchemaError> {
         match &self.dir {
             Some(d) => load_dir(d),
             None => load_embedded(&self.edition),
+        }
+    }
+
+    pub fn load_rules(&self, edition: &Edition) -> Result<Ruleset, RuleError> {
+        match &self.rules {
+            Some(d) => rule_files::load_dir(d, edition),
+            None => rule_files::load_embedded(edition),
         }
     }
 }

@@ -4,7 +4,7 @@ mod json;
 mod terminal;
 
 pub use json::render_json;
-pub use terminal::{render_schemas, render_terminal, TerminalOptions};
+pub use terminal::{render_rules, render_schemas, render_terminal, TerminalOptions};
 
 use crate::finding::{Code, Finding};
 
@@ -28,5 +28,8 @@ pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
 
 /// Codes reported in their own sections rather than the list of findings.
 pub fn is_overview(code: Code) -> bool {
-    matches!(code, Code::MissingTable | Code::ReferenceUnchecked)
+    matches!(
+        code,
+        Code::MissingTable | Code::ReferenceUnchecked | Code::RuleUnchecked
+    )
 }

@@ -11,6 +11,7 @@ use crate::check::Outcome;
 use crate::finding::{Code, Finding, Severity};
 use crate::period::Periods;
 use crate::plan::{DepartmentStatus, Owed};
+use crate::rules::RuleSummary;
 use crate::schema::{Edition, PeriodKind};
 
 pub struct TerminalOptions<'a> {
@@ -96,7 +97,7 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
     // Findings, limited per (table, code).
     let listed: Vec<&Finding> = sorted(&outcome.findings)
         .into_iter()
-        .filter(|f| !is_overview(f.code))
+        .filter(|f| !is_overview(f.code) && !f.is_accepted())
         .collect();
     if listed.is_empty() {
         let _ = writeln!(out, "没有发现问题。\n");
@@ -114,10 +115,14 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
                     .or_insert(0) += 1;
                 continue;
             }
+            let code = match &f.rule {
+                Some(r) => format!("{}\n{r}", f.code),
+                None => f.code.to_string(),
+            };
             t.add_row(vec![
                 Cell::new(f.severity.label()),
                 Cell::new(f.location.describe()),
-                Cell::new(f.code.as_str()),
+                Cell::new(code),
                 Cell::new(&f.message),
             ]);
         }
@@ -135,14 +140,33 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
         out.push('\n');
     }
 
-    // References that could not be checked.
+    // Warnings the office accepted.
+    let accepted: Vec<&Finding> = sorted(&outcome.findings)
+        .into_iter()
+        .filter(|f| f.is_accepted())
+        .collect();
+    if !accepted.is_empty() {
+        let mut t = new_table(opts.width);
+        t.set_header(vec!["位置", "规则", "问题", "说明（已接受）"]);
+        for f in &accepted {
+            t.add_row(vec![
+                Cell::new(f.location.describe()),
+                Cell::new(f.rule.as_deref().unwrap_or("")),
+                Cell::new(&f.message),
+                Cell::new(f.accepted.as_deref().unwrap_or("")),
+            ]);
+        }
+        let _ = writeln!(out, "已说明的警告（已接受，不需再改）\n{t}\n");
+    }
+
+    // References and rules that could not be checked.
     let unchecked: Vec<&Finding> = outcome
         .findings
         .iter()
-        .filter(|f| f.code == Code::ReferenceUnchecked)
+        .filter(|f| matches!(f.code, Code::ReferenceUnchecked | Code::RuleUnchecked))
         .collect();
     if !unchecked.is_empty() {
-        let _ = writeln!(out, "未能核对的引用（缺少被引用的表）");
+        let _ = writeln!(out, "未能核对的引用和规则（缺少需要的表）");
         for f in unchecked {
             let _ = writeln!(out, "  - {}", f.message);
         }
@@ -185,11 +209,17 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
         );
     }
 
+    let accepted = outcome.accepted();
     let _ = writeln!(
         out,
-        "合计：{} 个错误，{} 个警告，{} 个提示。",
+        "合计：{} 个错误，{} 个警告{}，{} 个提示。",
         outcome.count(Severity::Error),
-        outcome.count(Severity::Warning),
+        outcome.count(Severity::Warning) - accepted,
+        if accepted > 0 {
+            format!("（另有 {accepted} 个已说明的警告）")
+        } else {
+            String::new()
+        },
         outcome.count(Severity::Info)
     );
     out
@@ -229,6 +259,23 @@ fn render_departments(depts: &[DepartmentStatus], width: Option<u16>) -> String 
 }
 
 /// `statedata schemas`: the edition's tables.
+/// The list of `statedata rules`.
+pub fn render_rules(edition: &Edition, rules: &[RuleSummary], width: Option<u16>) -> String {
+    let mut t = new_table(width);
+    t.set_header(vec!["编号", "类型", "级别", "涉及的表", "说明", "来源"]);
+    for r in rules {
+        t.add_row(vec![
+            Cell::new(&r.id),
+            Cell::new(r.kind.label()),
+            Cell::new(r.severity.label()),
+            Cell::new(r.tables.join(" ")),
+            Cell::new(&r.description),
+            Cell::new(&r.source),
+        ]);
+    }
+    format!("{} 的检查规则（{} 条）\n{t}\n", edition.id, rules.len())
+}
+
 pub fn render_schemas(edition: &Edition, width: Option<u16>) -> String {
     let mut t = new_table(width);
     t.set_header(vec![

@@ -27,12 +27,14 @@ pub fn statedata() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("statedata").unwrap()
 }
 
-/// Reads and checks files and folders with the embedded edition, collection year 2025.
+/// Reads and checks files and folders with the embedded edition and its rules, collection
+/// year 2025, as `statedata check` does.
 pub fn check_paths(paths: &[PathBuf]) -> (Edition, Outcome) {
     let edition = load_embedded("2025").unwrap();
+    let rules = statedata::rules::load_embedded(&edition).unwrap();
     let files = expand_inputs(paths).unwrap();
     let sub = read_submission(&edition, &files);
-    let out = check(&edition, sub, &Options::year(2025));
+    let out = check(&edition, sub, &Options::year(2025).with_rules(rules));
     (edition, out)
 }
 
@@ -81,4 +83,32 @@ pub fn soffice_convert(files: &[PathBuf], to: &str, out_dir: &Path) {
         "LibreOffice failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Records of a table, each a list of (column, value).
+pub type Records<'a> = &'a [&'a [(&'a str, &'a str)]];
+
+/// Writes one table of the embedded edition as a platform-layout sheet `表<id> <name>`: the
+/// header row with every column, then one row per record, each given as (column, value) pairs
+/// (columns not given stay empty). Several tables may share a file: `tables` is a list.
+pub fn write_tables(path: &Path, tables: &[(&str, Records)]) {
+    let edition = load_embedded("2025").unwrap();
+    let mut wb = Workbook::new();
+    for (id, rows) in tables {
+        let t = edition.table(id).unwrap_or_else(|| panic!("no table {id}"));
+        let ws = wb.add_worksheet();
+        ws.set_name(format!("表{} {}", t.id, t.name)).unwrap();
+        for (c, col) in t.columns.iter().enumerate() {
+            ws.write_string(0, c as u16, &col.name).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (name, value) in row.iter() {
+                let c = t
+                    .column_index(name)
+                    .unwrap_or_else(|| panic!("表{id} has no column {name}"));
+                ws.write_string(r as u32 + 1, c as u16, *value).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
 }

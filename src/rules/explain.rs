@@ -1,0 +1,221 @@
+//! Accepted warnings: the office's explanations file (`explanations.toml`) turns a matching
+//! warning into an accepted one, with its 说明. Explanations that match no warning are reported,
+//! so that stale ones get removed.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::Ruleset;
+use crate::finding::{Code, Finding, Location, Severity};
+use crate::value::comparable;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Explanation {
+    /// The rule id the explanation is for.
+    pub rule: String,
+    /// Only findings in this table.
+    pub table: Option<String>,
+    /// Only the row with this key.
+    pub key: Option<String>,
+    /// The office's explanation.
+    #[serde(rename = "说明", alias = "note")]
+    pub note: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExplanationsFile {
+    #[serde(default)]
+    explanation: Vec<Explanation>,
+}
+
+/// The explanations of a run and the file they came from.
+#[derive(Debug, Clone, Default)]
+pub struct Explanations {
+    pub file: String,
+    pub items: Vec<Explanation>,
+}
+
+impl Explanations {
+    /// Reads an explanations file; the error says what is wrong in Chinese for the office.
+    pub fn load(path: &Path) -> Result<Explanations, String> {
+        let file = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("说明文件 {file} 无法读取：{e}"))?;
+        Explanations::parse(&file, &text)
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<Explanations, String> {
+        // TOML wants non-ASCII keys in quotes; the office will write `说明 = "…"` as in the
+        // documentation's examples, so that key is quoted here.
+        let text: String = text
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                match t.strip_prefix("说明") {
+                    Some(rest) if rest.trim_start().starts_with('=') => format!("\"说明\"{rest}"),
+                    _ => l.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed: ExplanationsFile =
+            toml::from_str(&text).map_err(|e| format!("说明文件 {file} 格式有误：{e}"))?;
+        for (i, e) in parsed.explanation.iter().enumerate() {
+            if e.note.trim().is_empty() {
+                return Err(format!(
+                    "说明文件 {file} 第 {} 条说明（规则 {}）的“说明”是空的：接受一条警告必须写明理由",
+                    i + 1,
+                    e.rule
+                ));
+            }
+        }
+        Ok(Explanations {
+            file: file.to_string(),
+            items: parsed.explanation,
+        })
+    }
+
+    /// Marks the warnings each explanation matches as accepted; reports explanations that
+    /// match no warning.
+    pub fn apply(&self, rules: Option<&Ruleset>, findings: &mut Vec<Finding>) {
+        let mut unused = Vec::new();
+        for (i, e) in self.items.iter().enumerate() {
+            let mut warnings = 0;
+            let mut errors = 0;
+            for f in findings.iter_mut() {
+                if !matches(e, f) {
+                    continue;
+                }
+                match f.severity {
+                    Severity::Warning => {
+                        f.accepted = Some(e.note.clone());
+                        warnings += 1;
+                    }
+                    Severity::Error => errors += 1,
+                    Severity::Info => {}
+                }
+            }
+            if warnings > 0 {
+                continue;
+            }
+            let which = describe(i, e);
+            let why = if errors > 0 {
+                format!(
+                    "对应的是 {errors} 个错误。错误不能用说明接受，必须改正数据；请删除这条说明"
+                )
+            } else if rules.is_some_and(|r| r.rule(&e.rule).is_none()) {
+                format!(
+                    "没有编号为 {} 的规则，请核对规则编号（statedata rules 可列出全部规则）",
+                    e.rule
+                )
+            } else {
+                "没有对应的警告（数据可能已经改正），请删除这条说明".to_string()
+            };
+            let mut f = Finding::new(
+                Code::UnusedExplanation,
+                Severity::Warning,
+                Location::file(&self.file),
+                format!("{which}{why}"),
+            )
+            .rule(&e.rule);
+            if let Some(t) = &e.table {
+                f = f.table(t);
+            }
+            if let Some(k) = &e.key {
+                f = f.key(k.clone());
+            }
+            unused.push(f);
+        }
+        findings.extend(unused);
+    }
+}
+
+fn matches(e: &Explanation, f: &Finding) -> bool {
+    f.rule.as_deref() == Some(e.rule.as_str())
+        && e.table.as_ref().is_none_or(|t| f.table.as_ref() == Some(t))
+        && e.key.as_ref().is_none_or(|k| {
+            f.key
+                .as_ref()
+                .is_some_and(|fk| comparable(fk) == comparable(k))
+        })
+}
+
+fn describe(i: usize, e: &Explanation) -> String {
+    let mut s = format!("第 {} 条说明（规则 {}", i + 1, e.rule);
+    if let Some(t) = &e.table {
+        s.push_str(&format!("，表{t}"));
+    }
+    if let Some(k) = &e.key {
+        s.push_str(&format!("，{k}"));
+    }
+    s.push('）');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warning(rule: &str, key: &str) -> Finding {
+        Finding::new(
+            Code::AggregateError,
+            Severity::Warning,
+            Location::default(),
+            "m".into(),
+        )
+        .table("6-1")
+        .rule(rule)
+        .key(key)
+    }
+
+    #[test]
+    fn a_matching_warning_is_accepted_and_a_stale_explanation_reported() {
+        let ex = Explanations::parse(
+            "explanations.toml",
+            r#"
+[[explanation]]
+rule = "AG-04"
+key = "A1"
+说明 = "已核对"
+
+[[explanation]]
+rule = "AG-04"
+key = "gone"
+说明 = "旧的"
+"#,
+        )
+        .unwrap();
+        let mut f = vec![warning("AG-04", "A1"), warning("AG-04", "B2")];
+        ex.apply(None, &mut f);
+        assert_eq!(f[0].accepted.as_deref(), Some("已核对"));
+        assert_eq!(f[1].accepted, None);
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[2].code, Code::UnusedExplanation);
+        assert!(f[2].message.starts_with("第 2 条说明（规则 AG-04，gone）"));
+    }
+
+    #[test]
+    fn errors_are_never_accepted() {
+        let ex = Explanations::parse("e.toml", "[[explanation]]\nrule = \"X\"\n说明 = \"理由\"\n")
+            .unwrap();
+        let mut f = vec![warning("X", "k")];
+        f[0].severity = Severity::Error;
+        ex.apply(None, &mut f);
+        assert_eq!(f[0].accepted, None);
+        assert!(
+            f[1].message.contains("错误不能用说明接受"),
+            "{}",
+            f[1].message
+        );
+    }
+
+    #[test]
+    fn an_empty_explanation_is_refused() {
+        let e = Explanations::parse("e.toml", "[[explanation]]\nrule = \"X\"\n说明 = \" \"\n")
+            .unwrap_err();
+        assert!(e.contains("第 1 条"), "{e}");
+    }
+}

@@ -1,0 +1,508 @@
+//! The cross-cell rules of edition 2025, one kind at a time: a passing and a failing pair of
+//! workbooks, asserting the exact cell and message of the finding. The expected messages are
+//! the rule's template (rules/2025/*.toml) filled in by hand with the values written here.
+
+mod common;
+use common::{check_paths, statedata, write_tables};
+
+use std::path::{Path, PathBuf};
+
+use statedata::check::Outcome;
+use statedata::finding::{Code, Finding, Severity};
+
+/// The findings of one rule.
+fn of_rule<'a>(out: &'a Outcome, rule: &str) -> Vec<&'a Finding> {
+    out.findings
+        .iter()
+        .filter(|f| f.rule.as_deref() == Some(rule))
+        .collect()
+}
+
+fn check(paths: &[&Path]) -> Outcome {
+    let paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
+    check_paths(&paths).1
+}
+
+/// The one finding of a rule: its code, cell and message.
+fn only(out: &Outcome, rule: &str) -> (Code, String, String) {
+    let f = of_rule(out, rule);
+    assert_eq!(f.len(), 1, "one finding of {rule} expected, got {f:#?}");
+    (
+        f[0].code,
+        f[0].location.cell.expect("a cell").a1(),
+        f[0].message.clone(),
+    )
+}
+
+const STAFF_OTHER: &[(&str, &str)] = &[
+    ("工号", "000123"),
+    ("姓名", "张三"),
+    ("任教专业名称", "计算机科学与技术"),
+    ("任教专业代码", "080901"),
+    ("专业任教时间", "2015"),
+    ("是否实验技术人员", "否"),
+    ("是否双师双能型", "是"),
+    ("是否工程背景", "否"),
+    ("是否行业背景", "否"),
+    ("导师类别", "无"),
+];
+
+fn staff_other(dir: &Path, teaching: &str) -> PathBuf {
+    let p = dir.join(format!("人事处-{teaching}.xlsx"));
+    let mut row = STAFF_OTHER.to_vec();
+    row.push(("任教类型", teaching));
+    write_tables(&p, &[("1-5-2", &[&row])]);
+    p
+}
+
+#[test]
+fn row_rule_double_qualified_teachers_teach_major_courses() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = check(&[&staff_other(dir.path(), "专业课")]);
+    assert!(of_rule(&good, "AR-18-1").is_empty());
+    let bad = check(&[&staff_other(dir.path(), "公共课")]);
+    assert_eq!(
+        only(&bad, "AR-18-1"),
+        (
+            Code::RelationError,
+            "C2".to_string(),
+            "工号 000123（张三）是双师双能型教师，任教类型应为“专业课”，现为“公共课”。请核对任教类型或是否双师双能型".to_string()
+        )
+    );
+    assert_eq!(of_rule(&bad, "AR-18-1")[0].severity, Severity::Error);
+}
+
+fn training(dir: &Path, end: &str) -> PathBuf {
+    let p = dir.join(format!("培训-{end}.xlsx"));
+    write_tables(
+        &p,
+        &[(
+            "3-4-2",
+            &[&[
+                ("工号", "000123"),
+                ("教师姓名", "张三"),
+                ("培训进修、交流类型", "境内培训进修"),
+                ("开始时间", "2024-10"),
+                ("结束时间", end),
+            ]],
+        )],
+    );
+    p
+}
+
+#[test]
+fn date_rule_training_ends_after_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = check(&[&training(dir.path(), "2025-01")]);
+    assert!(of_rule(&good, "PD-08-3-4-2").is_empty());
+    let bad = check(&[&training(dir.path(), "2024-09")]);
+    assert_eq!(
+        only(&bad, "PD-08-3-4-2"),
+        (
+            Code::PeriodError,
+            "E2".to_string(),
+            "工号 000123（张三）的境内培训进修开始时间为 2024-10，结束时间为 2024-09，结束早于开始。请核对这两个时间".to_string()
+        )
+    );
+}
+
+fn labs(dir: &Path, second_name: &str) -> PathBuf {
+    let p = dir.join(format!("实验室-{second_name}.xlsx"));
+    let row = |code: &'static str, name: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("实验场所代码", code),
+            ("实验场所名称", name),
+            ("所属单位名称", "化学学院"),
+            ("所属单位号", "01"),
+            ("性质", "基础实验室"),
+            ("共建情况", "否"),
+        ]
+    };
+    let a = row("L001", "化学实验室");
+    let b = row(
+        "L002",
+        if second_name == "same" {
+            "化学实验室"
+        } else {
+            "物理实验室"
+        },
+    );
+    write_tables(&p, &[("1-7-1", &[&a, &b])]);
+    p
+}
+
+#[test]
+fn uniqueness_rule_lab_names_do_not_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = check(&[&labs(dir.path(), "other")]);
+    assert!(of_rule(&good, "UQ-06-1-7-1-b").is_empty());
+    let file = labs(dir.path(), "same");
+    let bad = check(&[&file]);
+    assert_eq!(
+        only(&bad, "UQ-06-1-7-1-b"),
+        (
+            Code::DuplicateKey,
+            "B3".to_string(),
+            format!(
+                "“实验场所名称”“化学实验室”重复，与 {} 「表1-7-1 本科实验场所」 B2 相同。表1-7-1 本科实验场所中每个“实验场所名称”只能出现一次，请删除重复行或更正",
+                file.display()
+            )
+        )
+    );
+    // The schema's key on the same column no longer reports the row a second time.
+    let dups = bad
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::DuplicateKey)
+        .count();
+    assert_eq!(dups, 1);
+}
+
+fn staff(dir: &Path, external_id: &str) -> (PathBuf, PathBuf) {
+    let a = dir.join("人事处-教职工.xlsx");
+    write_tables(
+        &a,
+        &[(
+            "1-5-1",
+            &[&[
+                ("工号", "000123"),
+                ("姓名", "张三"),
+                ("性别", "男"),
+                ("出生年月", "1980-05"),
+                ("入校时间", "2005-07"),
+                ("任职状态", "在职"),
+                ("单位号", "01"),
+                ("单位名称", "化学学院"),
+                ("学历", "博士研究生"),
+                ("最高学位", "博士"),
+                ("专业技术职称", "教授"),
+            ]],
+        )],
+    );
+    let b = dir.join(format!("人事处-外聘-{external_id}.xlsx"));
+    write_tables(
+        &b,
+        &[(
+            "1-5-3",
+            &[&[
+                ("工号", external_id),
+                ("姓名", "张三"),
+                ("性别", "男"),
+                ("出生年月", "1980-05"),
+                ("聘任时间", "2024"),
+                ("任职状态", "在聘"),
+                ("单位号", "01"),
+                ("单位名称", "化学学院"),
+                ("学历", "博士研究生"),
+                ("最高学位", "博士"),
+                ("专业技术职称", "教授"),
+            ]],
+        )],
+    );
+    (a, b)
+}
+
+#[test]
+fn exclusivity_rule_staff_are_not_also_external_teachers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = staff(dir.path(), "W0001");
+    let good = check(&[&a, &b]);
+    assert!(of_rule(&good, "EX-02-1-5-3").is_empty());
+    let (a, b) = staff(dir.path(), "000123");
+    let bad = check(&[&a, &b]);
+    assert_eq!(
+        only(&bad, "EX-02-1-5-3"),
+        (
+            Code::ExclusiveError,
+            "A2".to_string(),
+            "工号 000123（张三）已在表1-5-1 教职工基本信息中填报。本校教职工不能同时作为外聘或兼职教师填报：请从本表删除该人，或核对工号".to_string()
+        )
+    );
+    let f = of_rule(&bad, "EX-02-1-5-3")[0];
+    assert_eq!(f.location.file.as_deref(), Some(b.to_str().unwrap()));
+    assert_eq!(f.related[0].file.as_deref(), Some(a.to_str().unwrap()));
+}
+
+fn areas(dir: &Path, total_building: &str) -> PathBuf {
+    let p = dir.join(format!("面积-{total_building}.xlsx"));
+    write_tables(
+        &p,
+        &[
+            (
+                "2-1",
+                &[&[
+                    ("总占地面积", "5000"),
+                    ("占地面积学校产权", "5000"),
+                    ("占地面积学校产权绿化用地", "1000"),
+                    ("占地面积学校产权运动场地面积", "500"),
+                    ("占地面积非学校产权", "0"),
+                    ("占地面积非学校产权独立使用", "0"),
+                    ("占地面积非学校产权共同使用", "0"),
+                    ("占地面积非学校产权绿化用地", "0"),
+                    ("总建筑面积", total_building),
+                    ("建筑面积学校产权", total_building),
+                    ("建筑面积非学校产权", "0"),
+                    ("建筑面积非学校产权独立使用", "0"),
+                    ("建筑面积非学校产权共同使用", "0"),
+                ]],
+            ),
+            (
+                "2-2",
+                &[&[
+                    ("教学科研及辅助用房面积", "800"),
+                    ("教室面积", "300"),
+                    ("图书馆面积", "100"),
+                    ("实验室、实习场所面积", "200"),
+                    ("专用科研用房面积", "100"),
+                    ("体育馆面积", "50"),
+                    ("会堂面积", "50"),
+                    ("行政用房面积", "300"),
+                ]],
+            ),
+        ],
+    );
+    p
+}
+
+#[test]
+fn aggregate_rule_rooms_fit_in_the_buildings() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = check(&[&areas(dir.path(), "2000")]);
+    assert!(of_rule(&good, "AG-01-2-2").is_empty());
+    let file = areas(dir.path(), "1000");
+    let bad = check(&[&file]);
+    assert_eq!(
+        only(&bad, "AG-01-2-2"),
+        (
+            Code::AggregateError,
+            "A2".to_string(),
+            "教学科研及辅助用房面积 800 与行政用房面积 300 之和为 1100 平方米，而表2-1 占地与建筑面积中的总建筑面积只有 1000 平方米。总建筑面积还包括学生宿舍等其他用房，应大于这两项之和。请与表2-1 的填报单位核对面积".to_string()
+        )
+    );
+    // What it was compared with: the sheet of 2-1.
+    let f = of_rule(&bad, "AG-01-2-2")[0];
+    assert_eq!(f.related[0].sheet.as_deref(), Some("表2-1 占地与建筑面积"));
+}
+
+fn majors(dir: &Path, unit_name: &str) -> PathBuf {
+    let p = dir.join(format!("教务处-{unit_name}.xlsx"));
+    write_tables(
+        &p,
+        &[
+            (
+                "1-3",
+                &[&[
+                    ("教学科研单位名称", "计算机学院"),
+                    ("单位号", "01"),
+                    ("单位职能", "教学院系"),
+                ]],
+            ),
+            (
+                "1-4-1",
+                &[&[
+                    ("校内专业代码", "0101"),
+                    ("校内专业名称", "计算机科学与技术"),
+                    ("专业名称", "计算机科学与技术"),
+                    ("专业代码", "080901"),
+                    ("代码版本", "2024"),
+                    ("所属单位名称", unit_name),
+                    ("所属单位号", "01"),
+                    ("专业设置年份", "2000"),
+                    ("学制", "4"),
+                    ("允许修业年限", "6"),
+                    ("授予学位门类", "工学"),
+                    ("招生状态", "在招"),
+                    ("是否新专业", "否"),
+                    ("是否师范类专业", "无"),
+                ]],
+            ),
+        ],
+    );
+    p
+}
+
+#[test]
+fn existence_rule_a_unit_is_named_as_registered() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = check(&[&majors(dir.path(), "计算机学院")]);
+    assert!(of_rule(&good, "RF-01-1-4-1").is_empty());
+    let bad = check(&[&majors(dir.path(), "计算机系")]);
+    assert_eq!(
+        only(&bad, "RF-01-1-4-1"),
+        (
+            Code::ReferenceError,
+            "G2".to_string(),
+            "所属单位号 01 在表1-3（学校教学科研单位）中登记的名称是“计算机学院”，本表填的是“计算机系”。请把所属单位名称改为登记的名称，或核对所属单位号".to_string()
+        )
+    );
+}
+
+/// 6-1 says 3 students, 1-6 lists 2: a warning (AG-04) the office may accept.
+fn students(dir: &Path) -> PathBuf {
+    let p = dir.join("学生处.xlsx");
+    let student = |id: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("学号", id),
+            ("学生姓名", "李四"),
+            ("性别", "女"),
+            ("校内专业（大类）名称", "计算机科学与技术"),
+            ("校内专业（大类）代码", "0101"),
+            ("生源类别", "普通高中起点"),
+            ("年级", "2024"),
+            ("入学年份", "2024"),
+        ]
+    };
+    let mut counts: Vec<(&str, &str)> = vec![("普通本科学生数", "3")];
+    let edition = statedata::schema::load_embedded("2025").unwrap();
+    let others: Vec<String> = edition.table("6-1").unwrap().columns[1..]
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    for c in &others {
+        counts.push((c.as_str(), "0"));
+    }
+    write_tables(
+        &p,
+        &[
+            ("6-1", &[&counts]),
+            ("1-6", &[&student("2024001"), &student("2024002")]),
+        ],
+    );
+    p
+}
+
+#[test]
+fn an_accepted_warning_is_shown_as_accepted_and_a_stale_explanation_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = students(dir.path());
+    let plain = check(&[&data]);
+    let f = of_rule(&plain, "AG-04-6-1");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(f[0].location.cell.unwrap().a1(), "A2");
+
+    let ex = dir.path().join("explanations.toml");
+    std::fs::write(
+        &ex,
+        "[[explanation]]\nrule = \"AG-04-6-1\"\ntable = \"6-1\"\n说明 = \"1 名学生 9 月 30 日后注销学籍，已与学生处核对\"\n\n[[explanation]]\nrule = \"AG-05-6-3-4\"\nkey = \"0101\"\n说明 = \"去年的说明\"\n",
+    )
+    .unwrap();
+    let json = statedata()
+        .args(["check", "--format", "json", "--explanations"])
+        .arg(&ex)
+        .arg(&data)
+        .output()
+        .unwrap();
+    let plain_run = statedata().args(["check"]).arg(&data).output().unwrap();
+    assert_eq!(
+        json.status.code(),
+        plain_run.status.code(),
+        "accepting a warning does not change the exit code"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    let accepted: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "AG-04-6-1")
+        .collect();
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(
+        accepted[0]["accepted"],
+        "1 名学生 9 月 30 日后注销学籍，已与学生处核对"
+    );
+    assert_eq!(doc["totals"]["accepted"], 1);
+    let unused: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["code"] == "unused-explanation")
+        .collect();
+    assert_eq!(unused.len(), 1, "{unused:#?}");
+    assert_eq!(
+        unused[0]["message"],
+        "第 2 条说明（规则 AG-05-6-3-4，0101）没有对应的警告（数据可能已经改正），请删除这条说明"
+    );
+    assert_eq!(unused[0]["file"], ex.to_str().unwrap());
+
+    let term = statedata()
+        .args(["check", "--explanations"])
+        .arg(&ex)
+        .arg(&data)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(term.stdout).unwrap();
+    assert!(text.contains("已说明的警告"), "{text}");
+    assert!(text.contains("1 名学生 9 月 30 日后注销学籍，已与学生处核对"));
+    assert!(text.contains("另有 1 个已说明的警告"), "{text}");
+}
+
+#[test]
+fn an_explanation_cannot_accept_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = staff_other(dir.path(), "公共课");
+    let ex = dir.path().join("explanations.toml");
+    std::fs::write(
+        &ex,
+        "[[explanation]]\nrule = \"AR-18-1\"\nkey = \"000123\"\n说明 = \"他确实是双师型\"\n",
+    )
+    .unwrap();
+    let out = statedata()
+        .args(["check", "--format", "json", "--explanations"])
+        .arg(&ex)
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the error still counts");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    let rule: Vec<_> = findings.iter().filter(|f| f["rule"] == "AR-18-1").collect();
+    assert!(rule.iter().all(|f| f.get("accepted").is_none()));
+    assert!(findings.iter().any(|f| f["code"] == "unused-explanation"
+        && f["message"]
+            .as_str()
+            .unwrap()
+            .contains("错误不能用说明接受")));
+}
+
+#[test]
+fn the_rules_command_lists_every_rule_with_its_kind_and_tables() {
+    let out = statedata()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list.len() >= 100, "{} rules", list.len());
+    let ag = list.iter().find(|r| r["id"] == "AG-01-2-2").unwrap();
+    assert_eq!(ag["kind"], "aggregate");
+    assert_eq!(ag["severity"], "error");
+    assert_eq!(ag["tables"], serde_json::json!(["2-2", "2-1"]));
+    assert_eq!(ag["source"], "AG-01");
+    let only_161 = statedata()
+        .args(["rules", "--table", "1-6", "--kind", "existence"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(only_161.stdout).unwrap();
+    assert!(text.contains("RF-05"), "{text}");
+    assert!(!text.contains("AG-01-2-2"));
+}
+
+#[test]
+fn a_broken_rules_folder_is_refused_with_the_file_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        "[[rule]]\nid = \"X-1\"\nsource = \"AR-01\"\nkind = \"row\"\nseverity = \"error\"\ndescription = \"d\"\ntable = \"2-1\"\ncheck = \"{总占地} > 0\"\nmessage = \"m\"\n",
+    )
+    .unwrap();
+    let out = statedata()
+        .arg("--rules")
+        .arg(dir.path())
+        .arg("rules")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("mine.toml") && err.contains("X-1") && err.contains("总占地"),
+        "{err}"
+    );
+}
