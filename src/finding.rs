@@ -14,6 +14,8 @@ pub enum Code {
     UnreadableFile,
     /// A sheet could not be read (the rest of the file was).
     UnreadableSheet,
+    /// The file's bytes are another format than its extension says (read as what it is).
+    FormatMismatch,
     /// A sheet matches no table of the edition.
     UnmatchedSheet,
     /// A sheet whose name names no table (or another table) was recognised by its header.
@@ -85,6 +87,7 @@ impl Code {
         match self {
             Code::UnreadableFile => "unreadable-file",
             Code::UnreadableSheet => "unreadable-sheet",
+            Code::FormatMismatch => "format-mismatch",
             Code::UnmatchedSheet => "unmatched-sheet",
             Code::TableByHeader => "table-by-header",
             Code::HiddenSheet => "hidden-sheet",
@@ -121,9 +124,10 @@ impl Code {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 35] = [
         Code::UnreadableFile,
         Code::UnreadableSheet,
+        Code::FormatMismatch,
         Code::UnmatchedSheet,
         Code::TableByHeader,
         Code::HiddenSheet,

@@ -132,6 +132,23 @@ pub fn properties(title: &str) -> DocProperties {
 
 /// Removes temporary files that a killed run left behind (older than a minute, so that a
 /// run going on beside this one keeps its own).
+/// Whether the process that wrote a temporary file is gone: its id is in the file's name. Where
+/// processes cannot be looked up (no `/proc`), a file older than a minute counts as left over.
+fn writer_is_gone(name: &str, age_secs: Option<u64>) -> bool {
+    let pid = name
+        .strip_prefix(".statedata-")
+        .and_then(|r| r.split('-').next())
+        .and_then(|p| p.parse::<u32>().ok());
+    let proc_fs = Path::new("/proc/self").exists();
+    match pid {
+        Some(pid) if proc_fs => {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        }
+        _ => age_secs.is_some_and(|a| a > 60),
+    }
+}
+
+/// Removes the temporary files of earlier runs that were killed while writing.
 fn remove_stale_parts(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -141,13 +158,13 @@ fn remove_stale_parts(dir: &Path) {
         if !(name.starts_with(".statedata-") && name.ends_with(".part")) {
             continue;
         }
-        let old = e
+        let age = e
             .metadata()
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 60);
-        if old {
+            .map(|a| a.as_secs());
+        if writer_is_gone(&name, age) {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -163,7 +180,7 @@ pub fn save_atomically(wb: &mut Workbook, path: &Path) -> Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
     remove_stale_parts(&dir);
     let tmp = tempfile::Builder::new()
-        .prefix(".statedata-")
+        .prefix(&format!(".statedata-{}-", std::process::id()))
         .suffix(".xlsx.part")
         .tempfile_in(&dir)
         .with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;

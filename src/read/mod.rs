@@ -2,6 +2,7 @@
 //! reading sheets into grids of `Raw` cells with absolute addresses, and locating tables in
 //! them (`locate`).
 
+mod guard;
 mod locate;
 mod sniff;
 mod workbook;
@@ -147,11 +148,24 @@ pub fn read_submission_with(
     sub
 }
 
+/// When the bytes are another format than the extension says: (extension, what it is).
+fn mismatch(path: &Path, actual: Format) -> Option<(String, Format)> {
+    let ext = path.extension()?.to_str()?;
+    let promised = Format::from_extension(ext)?;
+    let comparable = !matches!(actual, Format::Empty | Format::Unknown);
+    // An encrypted workbook is an OLE file whatever its extension: that is not a renaming.
+    let same = promised == actual || actual == Format::EncryptedOoxml;
+    (comparable && !same).then(|| (ext.to_string(), actual))
+}
+
 fn read_one(edition: &Edition, path: &Path, sub: &mut Submission) {
     let name = path.display().to_string();
     let wb = match read_workbook(path) {
         Ok(wb) => wb,
-        Err(u) => {
+        Err(mut u) => {
+            if let Some((ext, actual)) = u.sniffed.and_then(|f| mismatch(path, f)) {
+                u.reason = format!("扩展名是 .{ext}，但内容其实是{}：{}", actual.describe(), u.reason);
+            }
             sub.files.push(FileSummary {
                 file: name.clone(),
                 format: u.format.clone(),
@@ -173,6 +187,23 @@ fn read_one(edition: &Edition, path: &Path, sub: &mut Submission) {
         sheets: wb.sheets.len(),
         readable: true,
     });
+    if let Some((ext, actual)) = mismatch(path, wb.format) {
+        let right = match actual {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            _ => "ods",
+        };
+        sub.findings.push(Finding::new(
+            Code::FormatMismatch,
+            Severity::Warning,
+            Location::file(&name),
+            format!(
+                "文件扩展名是 .{ext}，但内容其实是{}，已按实际格式读取。请把文件改名为 .{right}（或用 Excel/WPS 另存为 .xlsx），否则平台或其他软件可能打不开",
+                actual.describe()
+            ),
+        ));
+    }
     // A file whose only sheet with data is `Sheet1` (the others left empty, as Excel makes
     // them) names its table by its file name, as a one-sheet file does.
     let filled = wb.sheets.iter().filter(|s| !s.grid.is_empty()).count();

@@ -46,6 +46,39 @@ impl Format {
     }
 }
 
+impl Format {
+    /// What a clerk would call it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Xlsx => "Excel 工作簿（.xlsx）",
+            Format::Xlsb => "Excel 二进制工作簿（.xlsb）",
+            Format::Xls => "Excel 97-2003 工作簿（.xls）",
+            Format::Ods => "OpenDocument 表格（.ods）",
+            Format::EncryptedOoxml => "加密的 Excel 工作簿",
+            Format::OtherZip => "压缩包或其他 Office 文档",
+            Format::OtherOle => "其他 Office 文档（如 Word）",
+            Format::Html => "网页（HTML/MHT）",
+            Format::Xml2003 => "Excel 2003 XML 表格",
+            Format::Text => "文本文件（CSV/TSV）",
+            Format::Pdf => "PDF 文件",
+            Format::Empty => "空文件",
+            Format::Unknown => "无法识别的文件",
+        }
+    }
+
+    /// The format a file name's extension promises, if it names one.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xlsb" => Some(Format::Xlsb),
+            "xls" | "et" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
+            "csv" | "tsv" | "txt" => Some(Format::Text),
+            _ => None,
+        }
+    }
+}
+
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {

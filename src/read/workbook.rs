@@ -5,9 +5,10 @@ use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use calamine::{Data, Ods, Range, Reader, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 use chrono::NaiveDate;
 
+use super::guard;
 use super::sniff::{sniff, Format};
 use crate::finding::CellRef;
 use crate::value::Raw;
@@ -59,17 +60,6 @@ impl Grid {
     pub fn is_empty(&self) -> bool {
         self.rows.iter().all(|r| r.iter().all(Raw::is_blank))
     }
-
-    fn from_range(range: &Range<Data>) -> Grid {
-        let Some(start) = range.start() else {
-            return Grid::default();
-        };
-        let rows = range
-            .rows()
-            .map(|r| r.iter().map(to_raw).collect())
-            .collect();
-        Grid::new(start, rows)
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +109,8 @@ pub struct Workbook {
 #[derive(Debug, Clone)]
 pub struct Unreadable {
     pub format: String,
+    /// The format the bytes showed, when they were read at all.
+    pub sniffed: Option<Format>,
     pub reason: String,
     pub advice: String,
 }
@@ -126,6 +118,7 @@ pub struct Unreadable {
 fn unreadable(format: Format, reason: impl Into<String>, advice: &str) -> Unreadable {
     Unreadable {
         format: format.label().to_string(),
+        sniffed: Some(format),
         reason: reason.into(),
         advice: advice.to_string(),
     }
@@ -198,15 +191,21 @@ struct Access<R> {
     merges: fn(&mut R, &str) -> Vec<(CellRef, CellRef)>,
 }
 
-/// A sheet's grid through calamine's dense range (xls, xlsb, ods).
+/// A sheet's grid through calamine's dense range (xls, xlsb, ods). calamine bounds these
+/// itself (an xls sheet has at most 65,536 × 256 cells; ods is checked by `guard` first); the
+/// grid keeps only the area of non-blank cells, within `MAX_SHEET_CELLS`.
 fn range_grid<R>(wb: &mut R, name: &str) -> Result<Grid, String>
 where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
 {
-    wb.worksheet_range(name)
-        .map(|r| Grid::from_range(&r))
-        .map_err(|e| e.to_string())
+    let range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
+    let mut area = Area::default();
+    for (r, c, d) in range.used_cells() {
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        area.add((r0 + r as u32, c0 + c as u32), to_raw(d))?;
+    }
+    Ok(area.into_grid())
 }
 
 fn no_merges<R>(_: &mut R, _: &str) -> Vec<(CellRef, CellRef)> {
@@ -253,50 +252,69 @@ where
 }
 
 /// The most cells (rows × columns of the used area) a sheet may span. The largest real sheet
-/// of a school is some 40,000 students × 8 columns; a stray cell far away (`XFD1048576`) would
-/// otherwise make the reader allocate hundreds of gigabytes and abort.
-pub const MAX_SHEET_CELLS: u64 = 20_000_000;
+/// of a school is some 40,000 students × 8 columns (320,000 cells); a stray cell far away
+/// (`XFD1048576`) would otherwise make the reader allocate hundreds of gigabytes and abort.
+pub const MAX_SHEET_CELLS: u64 = 5_000_000;
+
+/// The used area of the non-blank cells seen so far, refused as soon as it grows too big.
+#[derive(Default)]
+struct Area {
+    cells: Vec<((u32, u32), Raw)>,
+    min: (u32, u32),
+    max: (u32, u32),
+}
+
+impl Area {
+    fn add(&mut self, at: (u32, u32), raw: Raw) -> Result<(), String> {
+        if raw.is_blank() {
+            return Ok(());
+        }
+        if self.cells.is_empty() {
+            self.min = at;
+            self.max = at;
+        } else {
+            self.min = (self.min.0.min(at.0), self.min.1.min(at.1));
+            self.max = (self.max.0.max(at.0), self.max.1.max(at.1));
+        }
+        self.cells.push((at, raw));
+        let span = (self.max.0 - self.min.0 + 1) as u64 * (self.max.1 - self.min.1 + 1) as u64;
+        if span > MAX_SHEET_CELLS {
+            // The cell that made the area too big is the one to delete.
+            let far = CellRef::new(at.0, at.1).a1();
+            return Err(format!(
+                "已用区域过大（超过 {MAX_SHEET_CELLS} 个单元格），多半是远处的单元格 {far} 误填了内容；请删除该单元格（或其所在的行、列）后保存"
+            ));
+        }
+        Ok(())
+    }
+
+    fn into_grid(self) -> Grid {
+        if self.cells.is_empty() {
+            return Grid::default();
+        }
+        let (r0, c0) = self.min;
+        let (r1, c1) = self.max;
+        let mut rows = vec![vec![Raw::Empty; (c1 - c0 + 1) as usize]; (r1 - r0 + 1) as usize];
+        for ((r, c), raw) in self.cells {
+            rows[(r - r0) as usize][(c - c0) as usize] = raw;
+        }
+        Grid::new((r0, c0), rows)
+    }
+}
 
 /// An xlsx sheet through calamine's streaming cell reader, so that the used area is known
 /// (and bounded) before any grid is allocated. Blank cells (empty strings, spaces) do not
 /// widen the area.
 fn stream_sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Grid, String> {
     let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-    let mut cells: Vec<((u32, u32), Raw)> = Vec::new();
+    let mut area = Area::default();
     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        let raw = to_raw(&Data::from(cell.get_value().clone()));
-        if !raw.is_blank() {
-            cells.push((cell.get_position(), raw));
-        }
+        area.add(
+            cell.get_position(),
+            to_raw(&Data::from(cell.get_value().clone())),
+        )?;
     }
-    if cells.is_empty() {
-        return Ok(Grid::default());
-    }
-    let (r0, c0) = cells
-        .iter()
-        .fold((u32::MAX, u32::MAX), |(r, c), ((pr, pc), _)| {
-            (r.min(*pr), c.min(*pc))
-        });
-    let (r1, c1) = cells
-        .iter()
-        .fold((0, 0), |(r, c), ((pr, pc), _)| (r.max(*pr), c.max(*pc)));
-    let span = (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64;
-    if span > MAX_SHEET_CELLS {
-        // Name the cell that lies furthest out, which is the one to delete.
-        let far = cells
-            .iter()
-            .max_by_key(|((r, c), _)| (*r as u64) * 16_384 + *c as u64)
-            .map(|((r, c), _)| crate::finding::CellRef::new(*r, *c).a1())
-            .unwrap_or_default();
-        return Err(format!(
-            "已用区域过大（{span} 个单元格，上限 {MAX_SHEET_CELLS}），多半是远处的单元格 {far} 误填了内容；请删除该单元格（或其所在的行、列）后保存"
-        ));
-    }
-    let mut rows = vec![vec![Raw::Empty; (c1 - c0 + 1) as usize]; (r1 - r0 + 1) as usize];
-    for ((r, c), raw) in cells {
-        rows[(r - r0) as usize][(c - c0) as usize] = raw;
-    }
-    Ok(Grid::new((r0, c0), rows))
+    Ok(area.into_grid())
 }
 
 fn open_failed(format: Format, e: impl std::fmt::Display) -> Unreadable {
@@ -315,7 +333,15 @@ fn open_failed(format: Format, e: impl std::fmt::Display) -> Unreadable {
     }
 }
 
+const SUSPICIOUS: &str = "请用 Excel 或 WPS 打开后删除多余的行、列并另存为 .xlsx 再提交；如果文件来源不明，请不要打开它";
+
 fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
+    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+        guard::zip_sizes(&bytes).map_err(|e| unreadable(format, e, SUSPICIOUS))?;
+    }
+    if format == Format::Ods {
+        guard::ods_extent(&bytes).map_err(|e| unreadable(format, e, SUSPICIOUS))?;
+    }
     match format {
         Format::Xlsx => open_with::<Xlsx<_>>(
             format,

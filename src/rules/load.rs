@@ -361,6 +361,23 @@ message = "工号 {工号}：任教类型为“{任教类型}”"
     }
 
     #[test]
+    fn texts_shown_to_clerks_carry_no_developer_references() {
+        let ed = schemas("2025").unwrap();
+        let rs = load_embedded(&ed).unwrap();
+        for r in &rs.rules {
+            let texts = r.message.parts.iter().filter_map(|p| match p {
+                expr::Segment::Text(t) => Some(t.as_str()),
+                _ => None,
+            });
+            for t in texts.chain([r.description.as_str()]) {
+                for word in ["rules.md", "catalogue", "S4", "S5", "CEL", "TODO"] {
+                    assert!(!t.contains(word), "{}: {t}", r.id);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_embedded_rules_load() {
         let ed = schemas("2025").unwrap();
         let rs = load_embedded(&ed).unwrap();

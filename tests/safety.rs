@@ -1,0 +1,195 @@
+//! Safety of inputs and outputs: inputs are byte-identical after every command, and a command
+//! killed while writing leaves either the whole output or none of it.
+
+mod common;
+use common::{corpus, statedata};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// Every file below `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn inputs_are_byte_identical_after_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("收到的表格");
+    copy_dir(&corpus(), &inputs.join("corpus"));
+    copy_dir(Path::new("fixtures/school"), &inputs.join("fixtures"));
+    let plan_dir = tmp.path().join("plan");
+    let out = tmp.path().join("out");
+    assert!(statedata()
+        .args(["init", "--year", "2025"])
+        .arg(&plan_dir)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let plan = plan_dir.join("collection.toml");
+    let explanations = tmp.path().join("explanations.toml");
+    std::fs::write(
+        &explanations,
+        "[[explanation]]\nrule = \"AG-04-6-1\"\n说明 = \"已核对\"\n",
+    )
+    .unwrap();
+    let before_inputs = snapshot(&inputs);
+    let before_plan = std::fs::read(&plan).unwrap();
+    let before_ex = std::fs::read(&explanations).unwrap();
+    let p = |x: &Path| x.to_str().unwrap().to_string();
+    let runs: Vec<Vec<String>> = vec![
+        vec!["check".into(), p(&inputs)],
+        vec!["check".into(), p(&inputs), "--format".into(), "json".into()],
+        vec!["check".into(), p(&inputs), "--plan".into(), p(&plan)],
+        vec![
+            "check".into(),
+            p(&inputs),
+            "--explanations".into(),
+            p(&explanations),
+        ],
+        vec![
+            "bundle".into(),
+            p(&inputs),
+            "--force".into(),
+            "-o".into(),
+            p(&out.join("上报.xlsx")),
+            "--split".into(),
+            p(&out.join("分表")),
+            "--explanations".into(),
+            p(&explanations),
+        ],
+        vec![
+            "assign".into(),
+            "--plan".into(),
+            p(&plan),
+            "-o".into(),
+            p(&out.join("发给各部门")),
+        ],
+        vec!["rules".into()],
+        vec!["schemas".into()],
+    ];
+    for args in &runs {
+        let status = statedata().args(args).output().unwrap().status;
+        assert!(
+            matches!(status.code(), Some(0) | Some(1)),
+            "{args:?} ran ({status})"
+        );
+        assert!(
+            snapshot(&inputs) == before_inputs,
+            "{args:?} changed an input workbook"
+        );
+        assert_eq!(std::fs::read(&plan).unwrap(), before_plan, "{args:?}");
+        assert_eq!(std::fs::read(&explanations).unwrap(), before_ex, "{args:?}");
+    }
+    assert!(out.join("上报.xlsx").is_file());
+}
+
+/// Files statedata leaves beside its outputs while writing them.
+fn is_part(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(".statedata-") && n.ends_with(".part"))
+}
+
+/// A workbook is whole when it opens and has the sheets a bundle always has.
+fn whole_bundle(p: &Path) -> bool {
+    use calamine::Reader;
+    match calamine::open_workbook_auto(p) {
+        Ok(wb) => {
+            let names = wb.sheet_names();
+            names.first().map(String::as_str) == Some("目录")
+                && names.last().map(String::as_str) == Some("来源")
+        }
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn a_killed_bundle_leaves_the_whole_output_or_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = out_dir.join("上报.xlsx");
+    let bin = env!("CARGO_BIN_EXE_statedata");
+    // Kill at moments spread over reading, checking and writing (the whole run takes seconds).
+    let mut outcomes = Vec::new();
+    for ms in [30u64, 150, 400, 800, 1500, 2500, 4000] {
+        let _ = std::fs::remove_file(&out);
+        let mut child = Command::new(bin)
+            .args(["bundle", "--force", "-o"])
+            .arg(&out)
+            .arg(corpus())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill(); // SIGKILL: no destructor runs, no clean-up
+        child.wait().unwrap();
+        let exists = out.exists();
+        if exists {
+            assert!(
+                whole_bundle(&out),
+                "killed after {ms} ms: {} is half-written",
+                out.display()
+            );
+        }
+        // Whatever else is there is only statedata's temporary file.
+        if out_dir.exists() {
+            for e in std::fs::read_dir(&out_dir).unwrap() {
+                let p = e.unwrap().path();
+                assert!(p == out || is_part(&p), "killed after {ms} ms: stray {}", p.display());
+            }
+        }
+        outcomes.push((ms, finished, exists));
+    }
+    // The next run completes and removes what a killed run left behind.
+    let status = Command::new(bin)
+        .args(["bundle", "--force", "-o"])
+        .arg(&out)
+        .arg(corpus())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "the corpus has errors; --force writes");
+    assert!(whole_bundle(&out));
+    let left: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p != &out)
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    // At least one kill came before the output existed, so the test did interrupt a run.
+    assert!(
+        outcomes.iter().any(|(_, finished, exists)| !finished && !exists),
+        "{outcomes:?}"
+    );
+}
