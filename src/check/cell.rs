@@ -64,17 +64,20 @@ fn quote_options(col: &Column) -> String {
     }
 }
 
+/// A cell that holds no value: a formula error (`#N/A`), a formula whose result was never saved
+/// (`=SUM(…)`, from the reader's own scan), or a cell the file itself garbled.
 fn cell_error(place: &Place, col: &Column, cell: &Cell, error: &str) -> Finding {
-    place.finding(
-        Code::CellError,
-        Severity::Error,
-        col,
-        cell,
+    let name = &col.name;
+    let message = if error.starts_with('#') {
+        format!("“{name}”是公式错误值 {error}，请改为实际的值（不要用公式，或修正公式引用）")
+    } else if let Some(formula) = error.strip_prefix('=') {
         format!(
-            "“{}”是公式错误值 {error}，请改为实际的值（不要用公式，或修正公式引用）",
-            col.name
-        ),
-    )
+            "“{name}”是公式 ={formula}，但文件中没有保存计算结果（常见于程序导出或未重新计算的文件）。请在 Excel/WPS 中打开、按 F9 重新计算后保存，或直接填写数值"
+        )
+    } else {
+        format!("“{name}”的单元格无法读取（{error}），文件可能被其他软件改坏。请重新输入该单元格的内容后保存")
+    };
+    place.finding(Code::CellError, Severity::Error, col, cell, message)
 }
 
 /// Checks one cell; returns its checked value (None when blank or unreadable as a whole) and

@@ -206,10 +206,14 @@ mod tests {
 
     #[test]
     fn an_ods_value_repeated_down_a_million_rows_is_refused() {
-        let cell = r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
+        let cell =
+            r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
         let bomb = ods(&format!(
             r#"<table:table-row table:number-rows-repeated="1048576">{cell}<table:table-cell table:number-columns-repeated="10"/>{}</table:table-row>"#,
-            cell.replace("<table:table-cell ", "<table:table-cell table:number-columns-repeated=\"20\" ")
+            cell.replace(
+                "<table:table-cell ",
+                "<table:table-cell table:number-columns-repeated=\"20\" "
+            )
         ));
         let e = ods_extent(&bomb).unwrap_err();
         assert!(e.contains("表1"), "{e}");

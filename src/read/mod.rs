@@ -6,6 +6,7 @@ mod guard;
 mod locate;
 mod sniff;
 mod workbook;
+mod xlsx_scan;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -164,7 +165,11 @@ fn read_one(edition: &Edition, path: &Path, sub: &mut Submission) {
         Ok(wb) => wb,
         Err(mut u) => {
             if let Some((ext, actual)) = u.sniffed.and_then(|f| mismatch(path, f)) {
-                u.reason = format!("扩展名是 .{ext}，但内容其实是{}：{}", actual.describe(), u.reason);
+                u.reason = format!(
+                    "扩展名是 .{ext}，但内容其实是{}：{}",
+                    actual.describe(),
+                    u.reason
+                );
             }
             sub.files.push(FileSummary {
                 file: name.clone(),

@@ -5,11 +5,11 @@ use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx, XlsxError};
 use chrono::NaiveDate;
 
-use super::guard;
 use super::sniff::{sniff, Format};
+use super::{guard, xlsx_scan};
 use crate::finding::CellRef;
 use crate::value::Raw;
 
@@ -184,17 +184,28 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Unreadable> {
     }
 }
 
+/// Cells to put into a sheet's grid at absolute (row, col).
+type Extra = [((u32, u32), Raw)];
+/// Reads a sheet's grid (with extra cells put in); gives how many cells the reader skipped.
+type GridFn<R> = fn(&mut R, &str, &Extra) -> Result<(Grid, usize), String>;
+
 /// How one kind of workbook gives its date system, a sheet's grid and a sheet's merged areas.
 struct Access<R> {
     epoch: fn(&R) -> bool,
-    grid: fn(&mut R, &str) -> Result<Grid, String>,
+    /// The grid of a sheet with extra cells to put in (found by `xlsx_scan`), and how many
+    /// cells the reader had to skip.
+    grid: GridFn<R>,
     merges: fn(&mut R, &str) -> Vec<(CellRef, CellRef)>,
 }
 
 /// A sheet's grid through calamine's dense range (xls, xlsb, ods). calamine bounds these
 /// itself (an xls sheet has at most 65,536 × 256 cells; ods is checked by `guard` first); the
 /// grid keeps only the area of non-blank cells, within `MAX_SHEET_CELLS`.
-fn range_grid<R>(wb: &mut R, name: &str) -> Result<Grid, String>
+fn range_grid<R>(
+    wb: &mut R,
+    name: &str,
+    _extra: &[((u32, u32), Raw)],
+) -> Result<(Grid, usize), String>
 where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
@@ -205,7 +216,7 @@ where
         let (r0, c0) = range.start().unwrap_or((0, 0));
         area.add((r0 + r as u32, c0 + c as u32), to_raw(d))?;
     }
-    Ok(area.into_grid())
+    Ok((area.into_grid(), 0))
 }
 
 fn no_merges<R>(_: &mut R, _: &str) -> Vec<(CellRef, CellRef)> {
@@ -218,6 +229,7 @@ fn open_with<R>(
     format: Format,
     bytes: Vec<u8>,
     access: Access<R>,
+    problems: &xlsx_scan::Problems,
 ) -> Result<(bool, Vec<Sheet>), Unreadable>
 where
     R: Reader<Cursor<Vec<u8>>>,
@@ -233,9 +245,24 @@ where
         .collect();
     let mut sheets = Vec::new();
     for (name, visible) in meta {
-        let read = catch_unwind(AssertUnwindSafe(|| (access.grid)(&mut wb, &name)));
+        let extra = problems.get(&name).map(Vec::as_slice).unwrap_or(&[]);
+        let read = catch_unwind(AssertUnwindSafe(|| (access.grid)(&mut wb, &name, extra)));
         let (grid, error) = match read {
-            Ok(Ok(g)) => (g, None),
+            Ok(Ok((g, skipped))) => {
+                // Each skipped cell should be one the scan found (formulas without a value
+                // are not skipped: the reader gives them empty).
+                let located = extra
+                    .iter()
+                    .filter(|(_, r)| !matches!(r, Raw::Error(e) if e.starts_with('=')))
+                    .count();
+                if skipped > located {
+                    let error =
+                        format!("有 {} 个单元格的内容无法识别，位置不明", skipped - located);
+                    (g, Some(error))
+                } else {
+                    (g, None)
+                }
+            }
             Ok(Err(e)) => (Grid::default(), Some(e)),
             Err(_) => (Grid::default(), Some("读取时出错".to_string())),
         };
@@ -288,6 +315,12 @@ impl Area {
         Ok(())
     }
 
+    /// Puts a cell in, replacing what the reader gave there.
+    fn put(&mut self, at: (u32, u32), raw: Raw) -> Result<(), String> {
+        self.cells.retain(|(p, _)| *p != at);
+        self.add(at, raw)
+    }
+
     fn into_grid(self) -> Grid {
         if self.cells.is_empty() {
             return Grid::default();
@@ -305,16 +338,38 @@ impl Area {
 /// An xlsx sheet through calamine's streaming cell reader, so that the used area is known
 /// (and bounded) before any grid is allocated. Blank cells (empty strings, spaces) do not
 /// widen the area.
-fn stream_sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Grid, String> {
+fn stream_sheet(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    extra: &[((u32, u32), Raw)],
+) -> Result<(Grid, usize), String> {
     let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
     let mut area = Area::default();
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        area.add(
-            cell.get_position(),
-            to_raw(&Data::from(cell.get_value().clone())),
-        )?;
+    let mut skipped = 0;
+    loop {
+        match reader.next_cell() {
+            Ok(Some(cell)) => area.add(
+                cell.get_position(),
+                to_raw(&Data::from(cell.get_value().clone())),
+            )?,
+            Ok(None) => break,
+            // Broken XML ends the sheet; a bad value (an unknown error code, a missing
+            // shared string) spoils only its cell, and the reader goes on after it.
+            Err(e @ (XlsxError::Xml(_) | XlsxError::XmlEof(_) | XlsxError::Io(_))) => {
+                return Err(e.to_string())
+            }
+            Err(e) => {
+                skipped += 1;
+                if skipped > 100_000 {
+                    return Err(e.to_string());
+                }
+            }
+        }
     }
-    Ok(area.into_grid())
+    for (at, raw) in extra {
+        area.put(*at, raw.clone())?;
+    }
+    Ok((area.into_grid(), skipped))
 }
 
 fn open_failed(format: Format, e: impl std::fmt::Display) -> Unreadable {
@@ -333,7 +388,8 @@ fn open_failed(format: Format, e: impl std::fmt::Display) -> Unreadable {
     }
 }
 
-const SUSPICIOUS: &str = "请用 Excel 或 WPS 打开后删除多余的行、列并另存为 .xlsx 再提交；如果文件来源不明，请不要打开它";
+const SUSPICIOUS: &str =
+    "请用 Excel 或 WPS 打开后删除多余的行、列并另存为 .xlsx 再提交；如果文件来源不明，请不要打开它";
 
 fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
     if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
@@ -343,7 +399,9 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
         guard::ods_extent(&bytes).map_err(|e| unreadable(format, e, SUSPICIOUS))?;
     }
     match format {
-        Format::Xlsx => open_with::<Xlsx<_>>(
+        Format::Xlsx => {
+            let problems = xlsx_scan::problems(&bytes);
+            open_with::<Xlsx<_>>(
             format,
             bytes,
             Access {
@@ -355,7 +413,9 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
                         .unwrap_or_default()
                 },
             },
-        ),
+            &problems,
+        )
+        }
         Format::Xls => open_with::<Xls<_>>(
             format,
             bytes,
@@ -368,6 +428,7 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
                         .unwrap_or_default()
                 },
             },
+            &xlsx_scan::Problems::new(),
         ),
         Format::Xlsb => open_with::<Xlsb<_>>(
             format,
@@ -377,6 +438,7 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
                 grid: range_grid,
                 merges: no_merges,
             },
+            &xlsx_scan::Problems::new(),
         ),
         // ODS stores dates as ISO text: no serial epoch.
         Format::Ods => open_with::<Ods<_>>(
@@ -387,6 +449,7 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
                 grid: range_grid,
                 merges: no_merges,
             },
+            &xlsx_scan::Problems::new(),
         ),
         Format::EncryptedOoxml => Err(unreadable(
             format,
