@@ -166,7 +166,11 @@ fn a_killed_bundle_leaves_the_whole_output_or_none() {
         if out_dir.exists() {
             for e in std::fs::read_dir(&out_dir).unwrap() {
                 let p = e.unwrap().path();
-                assert!(p == out || is_part(&p), "killed after {ms} ms: stray {}", p.display());
+                assert!(
+                    p == out || is_part(&p),
+                    "killed after {ms} ms: stray {}",
+                    p.display()
+                );
             }
         }
         outcomes.push((ms, finished, exists));
@@ -179,7 +183,11 @@ fn a_killed_bundle_leaves_the_whole_output_or_none() {
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
-    assert_eq!(status.code(), Some(1), "the corpus has errors; --force writes");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the corpus has errors; --force writes"
+    );
     assert!(whole_bundle(&out));
     let left: Vec<PathBuf> = std::fs::read_dir(&out_dir)
         .unwrap()
@@ -189,7 +197,9 @@ fn a_killed_bundle_leaves_the_whole_output_or_none() {
     assert!(left.is_empty(), "left behind: {left:?}");
     // At least one kill came before the output existed, so the test did interrupt a run.
     assert!(
-        outcomes.iter().any(|(_, finished, exists)| !finished && !exists),
+        outcomes
+            .iter()
+            .any(|(_, finished, exists)| !finished && !exists),
         "{outcomes:?}"
     );
 }
