@@ -506,3 +506,123 @@ fn a_broken_rules_folder_is_refused_with_the_file_and_rule() {
         "{err}"
     );
 }
+
+#[test]
+fn an_error_is_listed_before_warnings_of_the_same_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("人事处.xlsx");
+    // 21 专业课 teachers who teach nothing (AG-08 warnings, relation-error) and one
+    // 双师双能型 teacher of 公共课 (AR-18-1, an error of the same code and table).
+    let ids: Vec<String> = (1..=22).map(|i| format!("{i:06}")).collect();
+    let mut rows: Vec<Vec<(&str, &str)>> = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let mut r = STAFF_OTHER.to_vec();
+        r[0] = ("工号", id.as_str());
+        if i < 21 {
+            r.retain(|(c, _)| *c != "是否双师双能型");
+            r.push(("是否双师双能型", "否"));
+            r.push(("任教类型", "专业课"));
+        } else {
+            r.push(("任教类型", "公共课"));
+        }
+        rows.push(r);
+    }
+    let rows: Vec<&[(&str, &str)]> = rows.iter().map(Vec::as_slice).collect();
+    let course: &[(&str, &str)] = &[
+        ("开课号", "K001"),
+        ("课程名称", "高等数学"),
+        ("课程号", "C001"),
+        ("授课教师", "李四"),
+        ("授课教师工号", "999999"),
+    ];
+    write_tables(&p, &[("1-5-2", &rows), ("5-1-1", &[course])]);
+    let out = check(&[&p]);
+    assert_eq!(of_rule(&out, "AG-08-1-5-2-b").len(), 21);
+    let term = statedata().arg("check").arg(&p).output().unwrap();
+    let text = String::from_utf8(term.stdout).unwrap();
+    assert!(text.contains("AR-18-1"), "the error is listed: {text}");
+    assert!(
+        text.contains("relation-error（警告）：另有 1 条未列出"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_column_does_not_switch_off_rules_that_do_not_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("学生.xlsx");
+    // 1-6 without its 入学年份 column, 学号 2025001 twice.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表1-6 本科生基本情况").unwrap();
+    let header = [
+        "学号",
+        "学生姓名",
+        "性别",
+        "校内专业（大类）名称",
+        "校内专业（大类）代码",
+        "生源类别",
+        "年级",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=2u32 {
+        for (c, v) in [
+            "2025001",
+            "李四",
+            "女",
+            "数学",
+            "0701",
+            "普通高中起点",
+            "2025",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(r, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&p).unwrap();
+    let out = check(&[&p]);
+    assert!(out.findings.iter().any(|f| f.code == Code::MissingColumn));
+    let (code, cell, _) = only(&out, "UQ-05-1-6");
+    assert_eq!((code, cell.as_str()), (Code::DuplicateKey, "A3"));
+}
+
+#[test]
+fn a_rules_folder_without_rules_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = statedata()
+        .arg("--rules")
+        .arg(dir.path())
+        .args(["check", "fixtures/school"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("no rule files"));
+}
+
+#[test]
+fn an_allowed_sentinel_among_several_items_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (staff_file, _) = staff(dir.path(), "W0001");
+    let p = dir.path().join("教务处.xlsx");
+    let course: &[(&str, &str)] = &[
+        ("开课号", "K001"),
+        ("课程名称", "高等数学"),
+        ("课程号", "C001"),
+        ("授课教师", "张三;网络教师"),
+        ("授课教师工号", "000123;000000"),
+    ];
+    write_tables(&p, &[("5-1-1", &[course])]);
+    let out = check(&[&staff_file, &p]);
+    let bad: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ReferenceError && f.table.as_deref() == Some("5-1-1"))
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::CheckedPart;
 use crate::finding::{Code, Finding, Location, Severity};
 use crate::schema::{ColumnRef, Edition};
+use crate::value::comparable;
 
 /// Index of the values of every referenced column, built once.
 struct Index<'a> {
@@ -95,6 +96,10 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
                 }
                 for item in &v.items {
                     if sets.iter().any(|s| s.contains(item.as_str())) {
+                        continue;
+                    }
+                    // An allowed sentinel among several items (`000101;000000`).
+                    if col.allow.iter().any(|a| comparable(a) == comparable(item)) {
                         continue;
                     }
                     let cell = rec.cells[ci].as_ref().map(|c| c.at);

@@ -47,7 +47,17 @@ impl SchemaSource {
     pub fn load_rules(&self, edition: &Edition) -> Result<Ruleset, RuleError> {
         match &self.rules {
             Some(d) => rule_files::load_dir(d, edition),
-            None => rule_files::load_embedded(edition),
+            None => rule_files::load_embedded(edition).map_err(|mut e| {
+                if let Some(dir) = &self.dir {
+                    e.message = format!(
+                        "{}. 内置的检查规则与 --schemas {} 中的表定义不一致：请把 rules/{} 复制一份、按改过的列名修改后用 --rules 指定，或把表定义中的列名改回",
+                        e.message,
+                        dir.display(),
+                        edition.id
+                    );
+                }
+                e
+            }),
         }
     }
 }

@@ -28,7 +28,11 @@ pub fn run(source: &SchemaSource, cfg: &RulesConfig) -> i32 {
             return EXIT_FAILED;
         }
     };
-    if let Some(t) = &cfg.table {
+    let table = cfg
+        .table
+        .as_deref()
+        .map(|t| t.trim().trim_start_matches('表').trim().to_string());
+    if let Some(t) = &table {
         if edition.table(t).is_none() {
             eprintln!(
                 "statedata: 版本 {} 中没有表{t}（statedata schemas 可列出全部表）",
@@ -40,7 +44,7 @@ pub fn run(source: &SchemaSource, cfg: &RulesConfig) -> i32 {
     let list: Vec<RuleSummary> = rules
         .rules
         .iter()
-        .filter(|r| cfg.table.as_ref().is_none_or(|t| r.tables().contains(t)))
+        .filter(|r| table.as_ref().is_none_or(|t| r.tables().contains(t)))
         .filter(|r| cfg.kind.is_none_or(|k| r.kind == k))
         .map(RuleSummary::from)
         .collect();

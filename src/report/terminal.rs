@@ -95,30 +95,38 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
     let _ = writeln!(out, "已读取的文件和表\n{t}\n");
 
     // Findings, limited per (table, code).
-    let listed: Vec<&Finding> = sorted(&outcome.findings)
+    // Errors first, so that no limit hides an error behind warnings of the same kind.
+    let mut listed: Vec<&Finding> = sorted(&outcome.findings)
         .into_iter()
         .filter(|f| !is_overview(f.code) && !f.is_accepted())
         .collect();
+    listed.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if listed.is_empty() {
         let _ = writeln!(out, "没有发现问题。\n");
     } else {
-        let mut shown: HashMap<(Option<String>, Code), usize> = HashMap::new();
-        let mut hidden: BTreeMap<(String, Code), usize> = BTreeMap::new();
+        let mut shown: HashMap<(Option<String>, Code, Severity), usize> = HashMap::new();
+        let mut hidden: BTreeMap<(String, Code, Severity), usize> = BTreeMap::new();
         let mut t = new_table(opts.width);
         t.set_header(vec!["级别", "位置", "代码", "说明"]);
         for f in listed {
-            let n = shown.entry((f.table.clone(), f.code)).or_insert(0);
+            let n = shown
+                .entry((f.table.clone(), f.code, f.severity))
+                .or_insert(0);
             *n += 1;
             if opts.max_per_rule > 0 && *n > opts.max_per_rule {
                 *hidden
-                    .entry((f.table.clone().unwrap_or_default(), f.code))
+                    .entry((f.table.clone().unwrap_or_default(), f.code, f.severity))
                     .or_insert(0) += 1;
                 continue;
             }
-            let code = match &f.rule {
-                Some(r) => format!("{}\n{r}", f.code),
-                None => f.code.to_string(),
-            };
+            // The rule id and the row's key are what an explanation names.
+            let mut code = f.code.to_string();
+            if let Some(r) = &f.rule {
+                code.push_str(&format!("\n{r}"));
+                if let Some(k) = &f.key {
+                    code.push_str(&format!("\n键 {k}"));
+                }
+            }
             t.add_row(vec![
                 Cell::new(f.severity.label()),
                 Cell::new(f.location.describe()),
@@ -133,8 +141,12 @@ pub fn render_terminal(edition: &Edition, outcome: &Outcome, opts: &TerminalOpti
                 "（以下各项只列出了前 {} 条；加 --max-per-rule 0 显示全部，或用 --format json）",
                 opts.max_per_rule
             );
-            for ((table, code), n) in &hidden {
-                let _ = writeln!(out, "  表{table} 的 {code}：另有 {n} 条未列出");
+            for ((table, code, severity), n) in &hidden {
+                let _ = writeln!(
+                    out,
+                    "  表{table} 的 {code}（{}）：另有 {n} 条未列出",
+                    severity.label()
+                );
             }
         }
         out.push('\n');

@@ -29,41 +29,19 @@ pub fn apply(rules: &Ruleset, edition: &Edition, outcome: &mut Outcome) {
         let Some(table) = edition.table(&rule.table) else {
             continue;
         };
-        if !run.rows.contains_key(&rule.table) {
-            continue; // the table is missing: missing-table says so
+        if !run.present(edition, &rule.table) {
+            continue; // the table is missing or empty: missing-table or empty-table says so
         }
-        // A union of targets (1-5-1 ∪ 1-5-3 ∪ 1-5-4) is judged on the tables handed in, as the
-        // schemas' references are; a table a function reads must be there.
-        let absent = |t: &String| !run.rows.contains_key(t);
-        let all_targets_absent = rule.targets.iter().all(|t| absent(&t.table));
-        let lacking: Vec<&String> = rule
-            .uses
-            .iter()
-            .filter(|t| {
-                run.unreadable.contains(*t)
-                    || (absent(t)
-                        && (all_targets_absent || !rule.targets.iter().any(|x| x.table == **t)))
-            })
-            .collect();
-        if !lacking.is_empty() || run.unreadable.contains(&rule.table) {
-            let mut what: Vec<String> = lacking
-                .iter()
-                .map(|t| match edition.table(t) {
-                    Some(tt) => tt.title(),
-                    None => format!("表{t}"),
-                })
-                .collect();
-            if run.unreadable.contains(&rule.table) {
-                what.insert(0, table.title());
-            }
+        let reasons = run.why_unchecked(edition, rule, table);
+        if !reasons.is_empty() {
             findings.push(
                 Finding::new(
                     Code::RuleUnchecked,
                     Severity::Info,
                     Location::default(),
                     format!(
-                        "{}没有提供或没有完整读出，规则 {}（{}）本次未检查",
-                        what.join("、"),
+                        "{}，规则 {}（{}）本次未检查",
+                        reasons.join("；"),
                         rule.id,
                         rule.description
                     ),
@@ -114,8 +92,9 @@ struct Run<'a> {
     parts: &'a [CheckedPart],
     /// Table → its records, in reading order.
     rows: HashMap<String, Vec<At>>,
-    /// Tables whose header was not found or that lack a column: their rules are not judged.
-    unreadable: HashSet<String>,
+    /// Tables whose header was not found (column None) and columns missing from a sheet:
+    /// rules that read them are not judged.
+    unreadable: HashSet<(String, Option<String>)>,
     store: Arc<Store>,
 }
 
@@ -131,10 +110,13 @@ impl<'a> Run<'a> {
             let e = rows.entry(p.part.table.clone()).or_default();
             e.extend((0..p.values.len()).map(|ri| (pi, ri)));
         }
-        let unreadable: HashSet<String> = findings
+        let unreadable: HashSet<(String, Option<String>)> = findings
             .iter()
-            .filter(|f| matches!(f.code, Code::HeaderNotFound | Code::MissingColumn))
-            .filter_map(|f| f.table.clone())
+            .filter_map(|f| match f.code {
+                Code::HeaderNotFound => Some((f.table.clone()?, None)),
+                Code::MissingColumn => Some((f.table.clone()?, Some(f.column.clone()?))),
+                _ => None,
+            })
             .collect();
         let mut tables = HashMap::new();
         for (id, ats) in &rows {
@@ -159,6 +141,79 @@ impl<'a> Run<'a> {
             unreadable,
             store: Arc::new(Store::new(tables, year)),
         }
+    }
+
+    /// Whether a table can be judged: handed in, and with records unless it is optional (an
+    /// optional table sent empty says "none": 0 rows).
+    fn present(&self, edition: &Edition, table: &str) -> bool {
+        match self.rows.get(table) {
+            Some(rows) if !rows.is_empty() => true,
+            Some(_) => edition.table(table).is_some_and(|t| !t.required),
+            None => false,
+        }
+    }
+
+    /// Why a rule cannot be judged: a table it reads was not handed in (of a union of targets,
+    /// none was), or a column it reads was not read. Empty when it can.
+    fn why_unchecked(&self, edition: &Edition, rule: &Rule, table: &Table) -> Vec<String> {
+        let title = |t: &str| match edition.table(t) {
+            Some(tt) => tt.title(),
+            None => format!("表{t}"),
+        };
+        let mut reasons = Vec::new();
+        let any_target = rule.targets.iter().any(|t| self.present(edition, &t.table));
+        for t in &rule.uses {
+            let is_target = rule.targets.iter().any(|x| &x.table == t);
+            if !self.present(edition, t) && (!is_target || !any_target) {
+                reasons.push(format!("{}没有提供（或没有数据）", title(t)));
+            }
+        }
+        let mut reads: Vec<(String, Option<String>)> = Vec::new();
+        let exprs =
+            rule.when
+                .iter()
+                .chain(rule.check.iter())
+                .chain(rule.message.parts.iter().filter_map(|p| match p {
+                    Segment::Expr(e) => Some(e),
+                    _ => None,
+                }));
+        for e in exprs {
+            for (_, ci) in &e.vars {
+                reads.push((rule.table.clone(), Some(table.columns[*ci].name.clone())));
+            }
+            for (t, c) in &e.columns {
+                reads.push((t.clone(), Some(c.clone())));
+            }
+            for t in &e.tables {
+                reads.push((t.clone(), None));
+            }
+        }
+        for c in rule.columns.iter().chain([&rule.cell]) {
+            reads.push((rule.table.clone(), Some(c.clone())));
+        }
+        for t in &rule.targets {
+            for c in &t.columns {
+                reads.push((t.table.clone(), Some(c.clone())));
+            }
+        }
+        reads.push((rule.table.clone(), None));
+        for (t, c) in reads {
+            let blocked = self.unreadable.contains(&(t.clone(), None))
+                || c.as_ref()
+                    .is_some_and(|c| self.unreadable.contains(&(t.clone(), Some(c.clone()))));
+            if blocked {
+                let why = match &c {
+                    Some(c) if !self.unreadable.contains(&(t.clone(), None)) => {
+                        format!("{}的“{c}”列没有读出", title(&t))
+                    }
+                    _ => format!("{}的表头没有读出", title(&t)),
+                };
+                if !reasons.contains(&why) {
+                    reasons.push(why);
+                }
+            }
+        }
+        reasons
     }
 
     fn value(&self, at: At, ci: usize) -> Option<&Checked> {
@@ -199,31 +254,32 @@ fn cell_data(c: &Checked) -> CellData {
 }
 
 /// Value tuples of some columns of a record: one per item position when the first column is
-/// multi-valued (other multi-valued columns paired by position), else one. None when a cell is
-/// empty or unreadable.
-fn tuples(run: &Run<'_>, at: At, cols: &[usize]) -> Option<Vec<Vec<String>>> {
+/// multi-valued, the other multi-valued columns (`multi`) paired by position; a single-valued
+/// column gives its whole value to every tuple. None when a cell is empty or unreadable; no
+/// tuple when the paired lists differ in length (FM-12's rule reports that).
+fn tuples(run: &Run<'_>, at: At, cols: &[usize], multi: &[bool]) -> Option<Vec<Vec<String>>> {
     let cells: Vec<&Checked> = cols
         .iter()
         .map(|&c| run.value(at, c).filter(|v| v.valid && !v.text.is_empty()))
         .collect::<Option<_>>()?;
-    let n = cells[0].items.len().max(1);
+    let n = if multi[0] {
+        cells[0].items.len().max(1)
+    } else {
+        1
+    };
     let mut out = Vec::new();
     for k in 0..n {
-        let t: Option<Vec<String>> = cells
-            .iter()
-            .map(|c| {
-                if c.items.len() == n {
-                    c.items.get(k).cloned().or_else(|| Some(c.text.clone()))
-                } else if c.items.len() <= 1 {
-                    Some(c.text.clone())
-                } else {
-                    None // lists of different lengths: FM-12's rule says so
-                }
-            })
-            .collect();
-        if let Some(t) = t {
-            out.push(t);
+        let mut t = Vec::with_capacity(cells.len());
+        for (c, &m) in cells.iter().zip(multi) {
+            if !m {
+                t.push(c.text.clone());
+            } else if c.items.len() == n {
+                t.push(c.items[k].clone());
+            } else {
+                return Some(Vec::new());
+            }
         }
+        out.push(t);
     }
     Some(out)
 }
@@ -255,13 +311,17 @@ impl TargetIndex {
                     .collect()
             })
             .unwrap_or_default();
+        let multi: Vec<bool> = cols
+            .iter()
+            .map(|&c| table.is_some_and(|t| t.columns[c].multiple))
+            .collect();
         for &at in run
             .rows
             .get(&target.table)
             .map(Vec::as_slice)
             .unwrap_or(&[])
         {
-            for t in tuples(run, at, &cols).unwrap_or_default() {
+            for t in tuples(run, at, &cols, &multi).unwrap_or_default() {
                 let rest: Vec<String> = t[1..].iter().map(|s| comparable(s)).collect();
                 let e = by_first.entry(comparable(&t[0])).or_default();
                 if !e.iter().any(|r| r.rest == rest) {
@@ -419,7 +479,7 @@ impl<'r, 'c> Eval<'r, 'c> {
         }
     }
 
-    fn render(&self, b: &Bound<'_>, at: At, items: &BTreeMap<usize, String>) -> String {
+    fn render(&mut self, b: &Bound<'_>, at: At, items: &BTreeMap<usize, String>) -> String {
         let mut s = String::new();
         for seg in &self.rule.message.parts {
             match seg {
@@ -431,7 +491,12 @@ impl<'r, 'c> Eval<'r, 'c> {
                 },
                 Segment::Expr(e) => match e.execute(&b.ctx) {
                     Ok(v) => s.push_str(&expr::show(&v)),
-                    Err(_) => s.push('？'),
+                    Err(err) => {
+                        s.push('？');
+                        let loc = self.run.location(at, self.cell_ci());
+                        self.failures
+                            .add(format!("message {{={}}}: {err}", e.source), loc);
+                    }
                 },
             }
         }
@@ -440,6 +505,9 @@ impl<'r, 'c> Eval<'r, 'c> {
 
     /// The row's key for explanations: its table's first unique key, else the finding's value.
     fn key(&self, at: At, value: Option<&str>) -> Option<String> {
+        if self.table.shape == crate::schema::Shape::Single {
+            return None; // one record: an explanation needs no key
+        }
         if let Some(key) = self.table.keys.first() {
             let parts: Option<Vec<String>> = key
                 .iter()
@@ -578,6 +646,10 @@ impl<'r, 'c> Eval<'r, 'c> {
     /// existence and exclusivity rules.
     fn lookup(&mut self, targets: &[Arc<TargetIndex>]) {
         let cols = self.column_indexes();
+        let multi: Vec<bool> = cols
+            .iter()
+            .map(|&c| self.table.columns[c].multiple)
+            .collect();
         let has_schema_ref = !self.table.columns[cols[0]].refs.is_empty();
         let none = BTreeMap::new();
         for &at in self.records() {
@@ -590,7 +662,7 @@ impl<'r, 'c> Eval<'r, 'c> {
             if self.run.value(at, cols[0]).is_some_and(|v| v.sentinel) {
                 continue;
             }
-            let Some(ts) = tuples(self.run, at, &cols) else {
+            let Some(ts) = tuples(self.run, at, &cols, &multi) else {
                 continue;
             };
             for t in ts {
@@ -625,8 +697,13 @@ impl<'r, 'c> Eval<'r, 'c> {
                         if exact.is_some() || (found.is_empty() && has_schema_ref) {
                             continue;
                         }
-                        let registered: Vec<String> =
-                            found.iter().map(|e| e.shown.join("／")).collect();
+                        let mut registered: Vec<String> = Vec::new();
+                        for e in &found {
+                            let shown = e.shown.join("／");
+                            if !registered.contains(&shown) {
+                                registered.push(shown);
+                            }
+                        }
                         ctx.add_variable_from_value("registered", registered.join("、"));
                         ctx.add_variable_from_value("found", !found.is_empty());
                         let b = Bound {

@@ -15,13 +15,28 @@ use crate::value::comparable;
 pub struct Explanation {
     /// The rule id the explanation is for.
     pub rule: String,
-    /// Only findings in this table.
+    /// Only findings in this table (`6-1`; `表6-1` is read as `6-1`).
     pub table: Option<String>,
-    /// Only the row with this key.
+    /// Only the row with this key (a number is read as its digits).
+    #[serde(default, deserialize_with = "text_or_number")]
     pub key: Option<String>,
     /// The office's explanation.
     #[serde(rename = "说明", alias = "note")]
     pub note: String,
+}
+
+/// A key written as a number (`key = 2015001`) is the same key as text.
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Key {
+        Text(String),
+        Int(i64),
+    }
+    Ok(Option::<Key>::deserialize(d)?.map(|k| match k {
+        Key::Text(s) => s,
+        Key::Int(n) => n.to_string(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -61,8 +76,22 @@ impl Explanations {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let parsed: ExplanationsFile =
-            toml::from_str(&text).map_err(|e| format!("说明文件 {file} 格式有误：{e}"))?;
+        let mut parsed: ExplanationsFile = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .map(|n| format!("第 {n} 行"))
+                .unwrap_or_default();
+            format!(
+                "说明文件 {file} {line}格式有误（{}）。每条说明写成：[[explanation]]、rule = \"规则编号\"、可选的 table = \"表号\" 和 key = \"键\"、说明 = \"理由\"；文字都要用英文双引号 \" 括起来，等号用半角 =",
+                e.message()
+            )
+        })?;
+        for e in &mut parsed.explanation {
+            if let Some(t) = &mut e.table {
+                *t = t.trim().trim_start_matches('表').trim().to_string();
+            }
+        }
         for (i, e) in parsed.explanation.iter().enumerate() {
             if e.note.trim().is_empty() {
                 return Err(format!(
@@ -102,6 +131,21 @@ impl Explanations {
                 continue;
             }
             let which = describe(i, e);
+            let unchecked = findings.iter().any(|f| {
+                f.code == Code::RuleUnchecked && f.rule.as_deref() == Some(e.rule.as_str())
+            });
+            if unchecked {
+                unused.push(
+                    Finding::new(
+                        Code::UnusedExplanation,
+                        Severity::Info,
+                        Location::file(&self.file),
+                        format!("{which}：规则 {} 本次没有检查（缺少需要的表），这条说明暂时用不上，请保留", e.rule),
+                    )
+                    .rule(&e.rule),
+                );
+                continue;
+            }
             let why = if errors > 0 {
                 format!(
                     "对应的是 {errors} 个错误。错误不能用说明接受，必须改正数据；请删除这条说明"
@@ -134,7 +178,12 @@ impl Explanations {
 }
 
 fn matches(e: &Explanation, f: &Finding) -> bool {
-    f.rule.as_deref() == Some(e.rule.as_str())
+    // Only what a rule found in the data: not a rule that failed or was not judged.
+    let data = !matches!(
+        f.code,
+        Code::RuleFailed | Code::RuleUnchecked | Code::UnusedExplanation
+    );
+    data && f.rule.as_deref() == Some(e.rule.as_str())
         && e.table.as_ref().is_none_or(|t| f.table.as_ref() == Some(t))
         && e.key.as_ref().is_none_or(|k| {
             f.key
@@ -210,6 +259,30 @@ key = "gone"
             "{}",
             f[1].message
         );
+    }
+
+    #[test]
+    fn a_rule_failure_is_not_accepted_and_keys_are_read_as_written() {
+        let ex = Explanations::parse(
+            "e.toml",
+            "[[explanation]]\nrule = \"X\"\ntable = \"表6-1\"\nkey = 2015001\n说明 = \"理由\"\n",
+        )
+        .unwrap();
+        assert_eq!(ex.items[0].table.as_deref(), Some("6-1"));
+        assert_eq!(ex.items[0].key.as_deref(), Some("2015001"));
+        let mut failed = warning("X", "2015001");
+        failed.code = Code::RuleFailed;
+        let mut f = vec![failed, warning("X", "2015001")];
+        ex.apply(None, &mut f);
+        assert_eq!(f[0].accepted, None, "a rule's own failure stays open");
+        assert_eq!(f[1].accepted.as_deref(), Some("理由"));
+    }
+
+    #[test]
+    fn a_mistyped_file_is_explained_in_chinese() {
+        let e = Explanations::parse("e.toml", "[[explanation]]\nrule = \"X\"\n说明 = “休学”\n")
+            .unwrap_err();
+        assert!(e.contains("第 3 行") && e.contains("英文双引号"), "{e}");
     }
 
     #[test]

@@ -45,13 +45,13 @@ const CEL_FUNCTIONS: [&str; 23] = [
 ];
 /// Functions that take a table (and column names) as their leading literal arguments, with the
 /// positions of their column-name arguments.
-const TABLE_FUNCTIONS: [(&str, &[usize]); 6] = [
-    ("rows", &[]),
-    ("count", &[1, 3]),
-    ("sum", &[1, 2]),
-    ("distinct", &[1]),
-    ("figure", &[1]),
-    ("lookup", &[1, 3]),
+const TABLE_FUNCTIONS: [(&str, &[usize], &[usize]); 6] = [
+    ("rows", &[], &[1]),
+    ("count", &[1, 3], &[3, 5]),
+    ("sum", &[1, 2], &[2, 4]),
+    ("distinct", &[1], &[2]),
+    ("figure", &[1], &[2]),
+    ("lookup", &[1, 3], &[4]),
 ];
 
 /// A compiled expression and the columns its placeholders stand for.
@@ -62,6 +62,8 @@ pub struct Expr {
     pub vars: Vec<(String, usize)>,
     /// Tables named in table functions.
     pub tables: Vec<String>,
+    /// (table, column) pairs named in table functions.
+    pub columns: Vec<(String, String)>,
 }
 
 /// A message template: text, cells and expressions.
@@ -104,6 +106,16 @@ pub struct Scope<'a> {
     pub extra_vars: &'a [&'a str],
 }
 
+/// `4`, `2,3`, `2,`: the inside of a regular expression's repetition, not a column name.
+fn is_quantifier(inner: &str) -> bool {
+    let mut parts = inner.splitn(2, ',');
+    let first = parts.next().unwrap_or("");
+    let second = parts.next().unwrap_or("");
+    !first.is_empty()
+        && first.chars().all(|c| c.is_ascii_digit())
+        && second.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Compiles an expression with `{列名}` placeholders.
 pub fn compile(source: &str, scope: &Scope<'_>) -> Result<Expr, String> {
     let mut out = String::new();
@@ -116,6 +128,12 @@ pub fn compile(source: &str, scope: &Scope<'_>) -> Result<Expr, String> {
             return Err(format!("“{{” without “}}” in `{source}`"));
         };
         let name = after[..close].trim();
+        if is_quantifier(name) {
+            // `{4}`, `{2,3}` in a regular expression: not a placeholder.
+            out.push_str(&rest[open..open + close + 2]);
+            rest = &after[close + 1..];
+            continue;
+        }
         let Some(ci) = scope.table.column_index(name) else {
             return Err(format!(
                 "`{{{name}}}` is not a column of 表{} (columns: {})",
@@ -164,12 +182,13 @@ pub fn compile(source: &str, scope: &Scope<'_>) -> Result<Expr, String> {
             ));
         }
     }
-    let tables = table_arguments(source, scope)?;
+    let (tables, columns) = table_arguments(source, scope)?;
     Ok(Expr {
         source: source.to_string(),
         program,
         vars,
         tables,
+        columns,
     })
 }
 
@@ -193,9 +212,12 @@ fn macro_variables(source: &str) -> Vec<String> {
 }
 
 /// Checks the literal table and column names given to table functions; returns the tables.
-fn table_arguments(source: &str, scope: &Scope<'_>) -> Result<Vec<String>, String> {
+type Named = (Vec<String>, Vec<(String, String)>);
+
+fn table_arguments(source: &str, scope: &Scope<'_>) -> Result<Named, String> {
     let mut tables = Vec::new();
-    for (name, col_positions) in TABLE_FUNCTIONS {
+    let mut columns = Vec::new();
+    for (name, col_positions, arities) in TABLE_FUNCTIONS {
         let mut from = 0;
         while let Some(pos) = source[from..].find(name).map(|p| p + from) {
             from = pos + name.len();
@@ -221,6 +243,22 @@ fn table_arguments(source: &str, scope: &Scope<'_>) -> Result<Vec<String>, Strin
             let Some(table) = scope.tables.get(t.as_str()) else {
                 return Err(format!("`{source}`: {name}() names no table 表{t}"));
             };
+            if !arities.contains(&args.len()) {
+                return Err(format!(
+                    "`{source}`: {name}() takes {} arguments, not {}",
+                    arities
+                        .iter()
+                        .map(|a| a.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    args.len()
+                ));
+            }
+            if name == "figure" && table.shape != crate::schema::Shape::Single {
+                return Err(format!(
+                    "`{source}`: figure() reads a single-record table; 表{t} has many records"
+                ));
+            }
             for &i in col_positions {
                 if i >= args.len() {
                     continue;
@@ -231,18 +269,25 @@ fn table_arguments(source: &str, scope: &Scope<'_>) -> Result<Vec<String>, Strin
                         i + 1
                     ));
                 };
-                if table.column_index(&c).is_none() {
+                let Some(ci) = table.column_index(&c) else {
                     return Err(format!(
                         "`{source}`: {name}() names “{c}”, which is not a column of 表{t}"
                     ));
+                };
+                let numeric = matches!(table.columns[ci].kind, Kind::Integer | Kind::Decimal);
+                if name == "sum" && i == 1 && !numeric {
+                    return Err(format!(
+                        "`{source}`: sum() adds “{c}” of 表{t}, which is not a number column"
+                    ));
                 }
+                columns.push((t.clone(), c));
             }
             if !tables.contains(&t) {
                 tables.push(t);
             }
         }
     }
-    Ok(tables)
+    Ok((tables, columns))
 }
 
 /// The top-level comma-separated arguments of a call, up to its closing parenthesis.

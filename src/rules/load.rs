@@ -1,7 +1,7 @@
 //! Reading the rule files of an edition (embedded or from a folder) and validating them against
 //! the edition's tables.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -60,8 +60,7 @@ struct RuleDef {
     #[serde(default)]
     allow: Vec<String>,
     cell: Option<String>,
-    #[serde(default)]
-    if_empty: IfEmpty,
+    if_empty: Option<IfEmpty>,
     message: String,
 }
 
@@ -84,7 +83,7 @@ pub fn load_embedded(edition: &Edition) -> Result<Ruleset, RuleError> {
             let name = f.path().display().to_string();
             if name.ends_with(".toml") {
                 if let Some(text) = f.contents_utf8() {
-                    files.push((format!("rules/{name}"), text.to_string()));
+                    files.push((format!("（内置）rules/{name}"), text.to_string()));
                 }
             }
         }
@@ -115,7 +114,22 @@ pub fn load_dir(dir: &Path, edition: &Edition) -> Result<Ruleset, RuleError> {
         })?;
         files.push((p.display().to_string(), text));
     }
-    build(edition, files)
+    if files.is_empty() {
+        return Err(RuleError {
+            file: origin,
+            rule: None,
+            message: "this folder has no rule files (*.toml): point --rules at an edition's rules folder such as rules/2025".into(),
+        });
+    }
+    let rules = build(edition, files)?;
+    if rules.rules.is_empty() {
+        return Err(RuleError {
+            file: origin,
+            rule: None,
+            message: "the rule files of this folder hold no [[rule]]".into(),
+        });
+    }
+    Ok(rules)
 }
 
 fn build(edition: &Edition, files: Vec<(String, String)>) -> Result<Ruleset, RuleError> {
@@ -123,7 +137,7 @@ fn build(edition: &Edition, files: Vec<(String, String)>) -> Result<Ruleset, Rul
     let tables: HashMap<String, &Table> =
         edition.tables.iter().map(|t| (t.id.clone(), t)).collect();
     let mut rules = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
     for (file, text) in files {
         let parsed: RuleFile = toml::from_str(&text).map_err(|e| RuleError {
             file: file.clone(),
@@ -137,8 +151,10 @@ fn build(edition: &Edition, files: Vec<(String, String)>) -> Result<Ruleset, Rul
                 rule: Some(id.clone()),
                 message,
             };
-            if !seen.insert(def.id.clone()) {
-                return Err(fail("a rule with this id comes earlier".into()));
+            if let Some(earlier) = seen.insert(def.id.clone(), file.clone()) {
+                return Err(fail(format!(
+                    "a rule with this id comes earlier, in {earlier}"
+                )));
             }
             rules.push(compile(def, &file, &env, &tables).map_err(fail)?);
         }
@@ -205,6 +221,9 @@ fn compile(
     }
     if !needs_targets && !def.targets.is_empty() {
         return Err(format!("a {kind} rule has no `targets`"));
+    }
+    if def.if_empty.is_some() && !needs_check {
+        return Err(format!("a {kind} rule has no `if_empty`"));
     }
     if !def.allow.is_empty() && kind != RuleKind::Existence {
         return Err("only existence rules have `allow`".into());
@@ -275,7 +294,7 @@ fn compile(
         targets: def.targets,
         allow: def.allow,
         cell,
-        if_empty: def.if_empty,
+        if_empty: def.if_empty.unwrap_or_default(),
         message,
         uses,
         file: file.to_string(),
