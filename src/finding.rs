@@ -292,8 +292,34 @@ pub struct Finding {
     pub accepted: Option<String>,
 }
 
+/// The most characters of a cell's value a finding repeats: a 32,767-character cell (or a
+/// 4-million-character one from a hostile file) is cut, and says how long it was.
+pub const MAX_SHOWN_CHARS: usize = 200;
+
+fn cut(s: String, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s;
+    }
+    let head: String = s.chars().take(max).collect();
+    format!("{head}…（共 {n} 个字符）")
+}
+
+fn cut_middle(s: String, keep: usize) -> String {
+    let n = s.chars().count();
+    if n <= 3 * keep {
+        return s;
+    }
+    let head: String = s.chars().take(keep).collect();
+    let tail: String = s.chars().skip(n - keep).collect();
+    format!("{head}…（省略 {} 个字符）…{tail}", n - 2 * keep)
+}
+
 impl Finding {
     pub fn new(code: Code, severity: Severity, location: Location, message: String) -> Finding {
+        // A message repeats at most a few values; anything longer holds a huge cell. Its
+        // middle goes, so that what to do (at the end) stays.
+        let message = cut_middle(message, 2 * MAX_SHOWN_CHARS);
         Finding {
             code,
             severity,
@@ -335,7 +361,7 @@ impl Finding {
     }
 
     pub fn value(mut self, value: impl Into<String>) -> Finding {
-        self.value = Some(value.into());
+        self.value = Some(cut(value.into(), MAX_SHOWN_CHARS));
         self
     }
 

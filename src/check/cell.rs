@@ -225,9 +225,9 @@ fn check_item(
         }
         Err(Problem::Kind { expected }) => {
             let hint = if matches!(col.kind, Kind::Integer | Kind::Decimal) {
-                "，不要带单位、文字或千位分隔符"
+                "。请只填数字，不要带单位、文字或千位分隔符"
             } else {
-                ""
+                "，请按此格式改正"
             };
             findings.push(place.finding(
                 Code::TypeError,

@@ -12,8 +12,8 @@ use super::workbook::MAX_SHEET_CELLS;
 use crate::finding::CellRef;
 
 /// The most one zip entry (a sheet's XML, the shared strings) may expand to. A real sheet of
-/// 40,000 rows × 15 columns is some 30 MB of XML.
-pub const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
+/// 40,000 rows × 15 columns is some 30 MB of XML; reading 96 MB takes a few seconds.
+pub const MAX_ENTRY_BYTES: u64 = 96 * 1024 * 1024;
 /// The most all entries together may expand to.
 pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
 /// The most an entry larger than 1 MiB may expand relative to its compressed size. Sheet XML
@@ -25,10 +25,12 @@ fn mib(n: u64) -> String {
 }
 
 /// Refuses a zip whose entries would expand beyond the limits. The sizes come from the zip's
-/// central directory; the reader stops at those sizes.
-pub fn zip_sizes(bytes: &[u8]) -> Result<(), String> {
+/// central directory; the reader stops at those sizes. A worksheet's XML beyond the limit
+/// spoils only its sheet: those entries are returned with the reason, for the reader to skip.
+pub fn zip_sizes(bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
+    let mut oversized = Vec::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(()); // not readable as a zip at all: the reader says so
+        return Ok(oversized); // not readable as a zip at all: the reader says so
     };
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -38,11 +40,12 @@ pub fn zip_sizes(bytes: &[u8]) -> Result<(), String> {
         total = total.saturating_add(size);
         let name = f.name().map(|n| n.to_string()).unwrap_or_default();
         if size > MAX_ENTRY_BYTES {
-            return Err(format!(
-                "文件中的 {name} 展开后有 {}，超过上限 {}",
-                mib(size),
-                mib(MAX_ENTRY_BYTES)
-            ));
+            let why = format!("展开后有 {}，超过上限 {}", mib(size), mib(MAX_ENTRY_BYTES));
+            if name.starts_with("xl/worksheets/") {
+                oversized.push((name, why));
+                continue;
+            }
+            return Err(format!("文件中的 {name} {why}"));
         }
         if size > 1024 * 1024 && size / packed > MAX_RATIO {
             return Err(format!(
@@ -59,7 +62,36 @@ pub fn zip_sizes(bytes: &[u8]) -> Result<(), String> {
             mib(MAX_TOTAL_BYTES)
         ));
     }
-    Ok(())
+    shared_string_count(&mut zip)?;
+    Ok(oversized)
+}
+
+/// The shared-string table announces its length (`uniqueCount`), and the reader reserves that
+/// many entries before reading them: a false count of 10^11 aborts the process. Each entry
+/// takes at least `<si></si>` (9 bytes), so a count beyond size / 9 is refused.
+fn shared_string_count(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), String> {
+    let Ok(f) = zip.by_name("xl/sharedStrings.xml") else {
+        return Ok(());
+    };
+    let size = f.size();
+    let mut reader = Reader::from_reader(BufReader::new(f.take(64 * 1024)));
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                let n = attr_text(&e, "uniqueCount").and_then(|v| v.trim().parse::<u64>().ok());
+                if let Some(n) = n.filter(|n| *n > size / 9 + 1) {
+                    return Err(format!(
+                        "文件的共享文本表声明有 {n} 项，但内容只有 {size} 字节，文件已损坏或是恶意构造的"
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 fn attr_text(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -107,14 +139,18 @@ impl Extent {
     }
 }
 
+/// Merged areas per ods sheet name (calamine does not give them for ods).
+pub type OdsMerges = std::collections::HashMap<String, Vec<(CellRef, CellRef)>>;
+
 /// Refuses an ods file one of whose sheets spans more than `MAX_SHEET_CELLS` cells with data,
-/// counting repeated rows and columns as the reader would expand them.
-pub fn ods_extent(bytes: &[u8]) -> Result<(), String> {
+/// counting repeated rows and columns as the reader would expand them; gives the merged areas.
+pub fn ods_extent(bytes: &[u8]) -> Result<OdsMerges, String> {
+    let mut merges = OdsMerges::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(merges);
     };
     let Ok(content) = zip.by_name("content.xml") else {
-        return Ok(());
+        return Ok(merges);
     };
     let mut reader = Reader::from_reader(BufReader::new(content.take(MAX_ENTRY_BYTES)));
     let mut buf = Vec::new();
@@ -124,10 +160,10 @@ pub fn ods_extent(bytes: &[u8]) -> Result<(), String> {
     loop {
         let ev = match reader.read_event_into(&mut buf) {
             Ok(ev) => ev,
-            Err(_) => return Ok(()), // malformed XML: the reader reports it
+            Err(_) => return Ok(merges), // malformed XML: the reader reports it
         };
         match ev {
-            Event::Eof => return Ok(()),
+            Event::Eof => return Ok(merges),
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "table" => {
                     table = attr_text(&e, "table:name").unwrap_or_default();
@@ -140,6 +176,20 @@ pub fn ods_extent(bytes: &[u8]) -> Result<(), String> {
                 }
                 "table-cell" | "covered-table-cell" => {
                     let repeats = attr_u64(&e, "table:number-columns-repeated");
+                    let (rs, cs) = (
+                        attr_u64(&e, "table:number-rows-spanned"),
+                        attr_u64(&e, "table:number-columns-spanned"),
+                    );
+                    if (rs > 1 || cs > 1) && row < u32::MAX as u64 && col < u32::MAX as u64 {
+                        let end = (
+                            (row + rs - 1).min(u32::MAX as u64) as u32,
+                            (col + cs - 1).min(u32::MAX as u64) as u32,
+                        );
+                        merges.entry(table.clone()).or_default().push((
+                            CellRef::new(row as u32, col as u32),
+                            CellRef::new(end.0, end.1),
+                        ));
+                    }
                     if has_attr(&e, "office:value-type") || has_attr(&e, "table:formula") {
                         extent.add(row, row + row_repeats - 1, col, col + repeats - 1);
                         if extent.span() > MAX_SHEET_CELLS {
@@ -193,6 +243,11 @@ mod tests {
         let z = zip_of(&[("xl/worksheets/sheet1.xml", &big)]);
         let e = zip_sizes(&z).unwrap_err();
         assert!(e.contains("xl/worksheets/sheet1.xml"), "{e}");
+        let big = zip_of(&[("xl/worksheets/sheet1.xml", &vec![b'a'; 100 * 1024 * 1024])]);
+        // A worksheet beyond the size limit spoils only its sheet.
+        let oversized = zip_sizes(&big).unwrap();
+        assert_eq!(oversized.len(), 1);
+        assert_eq!(oversized[0].0, "xl/worksheets/sheet1.xml");
         let ok = zip_of(&[("xl/worksheets/sheet1.xml", b"<worksheet/>")]);
         assert!(zip_sizes(&ok).is_ok());
     }
@@ -221,5 +276,10 @@ mod tests {
             r#"<table:table-row>{cell}{cell}</table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#
         ));
         assert!(ods_extent(&fine).is_ok());
+        let merged = ods(
+            r#"<table:table-row><table:table-cell table:number-rows-spanned="2" table:number-columns-spanned="3" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#,
+        );
+        let m = ods_extent(&merged).unwrap();
+        assert_eq!(m["表1"], vec![(CellRef::new(0, 0), CellRef::new(1, 2))]);
     }
 }

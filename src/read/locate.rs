@@ -275,6 +275,10 @@ pub fn locate_sheet(
         return out;
     }
     if let Some(e) = &sheet.error {
+        let loc = Location {
+            cell: sheet.error_cell,
+            ..loc
+        };
         out.findings.push(Finding::new(
             Code::UnreadableSheet,
             Severity::Error,

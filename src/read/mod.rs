@@ -186,6 +186,21 @@ fn read_one(edition: &Edition, path: &Path, sub: &mut Submission) {
             return;
         }
     };
+    if wb.sheets.is_empty() {
+        sub.files.push(FileSummary {
+            file: name.clone(),
+            format: wb.format.label().to_string(),
+            sheets: 0,
+            readable: false,
+        });
+        sub.findings.push(Finding::new(
+            Code::UnreadableFile,
+            Severity::Error,
+            Location::file(&name),
+            "无法读取此文件：其中找不到任何工作表（文件结构不完整）。请用 Excel 或 WPS 打开，确认表格内容还在，再另存为 .xlsx 提交".to_string(),
+        ));
+        return;
+    }
     sub.files.push(FileSummary {
         file: name.clone(),
         format: wb.format.label().to_string(),

@@ -12,6 +12,8 @@ pub enum Format {
     EncryptedOoxml,
     /// A zip file that is neither xlsx nor ods.
     OtherZip,
+    /// A Word document (.docx) with a spreadsheet's name.
+    Docx,
     /// An OLE2 file without a Workbook stream (a Word document, …).
     OtherOle,
     /// A web page saved with a spreadsheet name.
@@ -35,6 +37,7 @@ impl Format {
             Format::Ods => "ods",
             Format::EncryptedOoxml => "encrypted",
             Format::OtherZip => "zip",
+            Format::Docx => "docx",
             Format::OtherOle => "ole",
             Format::Html => "html",
             Format::Xml2003 => "xml",
@@ -56,6 +59,7 @@ impl Format {
             Format::Ods => "OpenDocument 表格（.ods）",
             Format::EncryptedOoxml => "加密的 Excel 工作簿",
             Format::OtherZip => "压缩包或其他 Office 文档",
+            Format::Docx => "Word 文档（.docx）",
             Format::OtherOle => "其他 Office 文档（如 Word）",
             Format::Html => "网页（HTML/MHT）",
             Format::Xml2003 => "Excel 2003 XML 表格",
@@ -101,6 +105,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
             return Format::Ods;
         }
         // The names are stored in each entry's local header, so even a cut file shows them.
+        if contains(bytes, b"word/document.xml") && !contains(bytes, b"xl/") {
+            return Format::Docx;
+        }
         if contains(bytes, b"xl/workbook.bin") {
             return Format::Xlsb;
         }
@@ -121,17 +128,21 @@ pub fn sniff(bytes: &[u8]) -> Format {
         }
         return Format::OtherOle;
     }
+    // Excel's "Unicode 文本" is UTF-16 with a byte-order mark.
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Format::Text;
+    }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with("<?xml") && head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+        return Format::Xml2003;
+    }
     if head.starts_with("<html")
         || head.starts_with("<!doctype html")
         || head.starts_with("mime-version:")
         || head.contains("<table")
     {
         return Format::Html;
-    }
-    if head.starts_with("<?xml") && head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
-        return Format::Xml2003;
     }
     if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() || !bytes.contains(&0) {
         return Format::Text;

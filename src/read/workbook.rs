@@ -69,17 +69,60 @@ pub struct Sheet {
     pub grid: Grid,
     /// Why the sheet could not be read, if it could not.
     pub error: Option<String>,
+    /// The cell to blame, when one is (a stray value far away).
+    pub error_cell: Option<CellRef>,
     /// Merged areas (top-left, bottom-right), where the reader knows them (xlsx, xls).
     pub merges: Vec<(CellRef, CellRef)>,
+    /// Row → the merged areas covering it, built on first use (a sheet may have one merged
+    /// area per row: looking each cell up in all of them would take rows × areas steps).
+    merge_rows: std::sync::OnceLock<std::collections::HashMap<u32, Vec<usize>>>,
 }
 
 impl Sheet {
     /// The merged area a cell lies in, when it is not that area's top-left cell (which alone
     /// holds the value).
     pub fn merged_into(&self, at: CellRef) -> Option<(CellRef, CellRef)> {
-        self.merges.iter().copied().find(|(a, b)| {
-            (a.row..=b.row).contains(&at.row) && (a.col..=b.col).contains(&at.col) && *a != at
-        })
+        let index = self.merge_rows.get_or_init(|| {
+            let mut m: std::collections::HashMap<u32, Vec<usize>> = Default::default();
+            let mut entries = 0u64;
+            for (i, (a, b)) in self.merges.iter().enumerate() {
+                // An area over many rows is listed per row up to a bound; a sheet merged over
+                // a million rows holds no data there anyway.
+                for r in a.row..=b.row.min(a.row.saturating_add(100_000)) {
+                    entries += 1;
+                    if entries > MAX_SHEET_CELLS {
+                        break;
+                    }
+                    m.entry(r).or_default().push(i);
+                }
+            }
+            m
+        });
+        index
+            .get(&at.row)?
+            .iter()
+            .map(|&i| self.merges[i])
+            .find(|(a, b)| {
+                (a.row..=b.row).contains(&at.row) && (a.col..=b.col).contains(&at.col) && *a != at
+            })
+    }
+
+    pub fn new(
+        name: String,
+        visible: bool,
+        grid: Grid,
+        error: Option<String>,
+        merges: Vec<(CellRef, CellRef)>,
+    ) -> Sheet {
+        Sheet {
+            name,
+            visible,
+            grid,
+            error,
+            error_cell: None,
+            merges,
+            merge_rows: Default::default(),
+        }
     }
 }
 
@@ -187,7 +230,14 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Unreadable> {
 /// Cells to put into a sheet's grid at absolute (row, col).
 type Extra = [((u32, u32), Raw)];
 /// Reads a sheet's grid (with extra cells put in); gives how many cells the reader skipped.
-type GridFn<R> = fn(&mut R, &str, &Extra) -> Result<(Grid, usize), String>;
+type GridFn<R> = fn(&mut R, &str, &Extra) -> Result<(Grid, usize), SheetError>;
+
+/// Why a sheet could not be read, and the cell to look at when one is to blame.
+pub type SheetError = (String, Option<CellRef>);
+
+fn plain(e: impl std::fmt::Display) -> SheetError {
+    (e.to_string(), None)
+}
 
 /// How one kind of workbook gives its date system, a sheet's grid and a sheet's merged areas.
 struct Access<R> {
@@ -205,12 +255,12 @@ fn range_grid<R>(
     wb: &mut R,
     name: &str,
     _extra: &[((u32, u32), Raw)],
-) -> Result<(Grid, usize), String>
+) -> Result<(Grid, usize), SheetError>
 where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
 {
-    let range = wb.worksheet_range(name).map_err(|e| e.to_string())?;
+    let range = wb.worksheet_range(name).map_err(plain)?;
     let mut area = Area::default();
     for (r, c, d) in range.used_cells() {
         let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -230,6 +280,7 @@ fn open_with<R>(
     bytes: Vec<u8>,
     access: Access<R>,
     problems: &xlsx_scan::Problems,
+    too_big: &[(String, String)],
 ) -> Result<(bool, Vec<Sheet>), Unreadable>
 where
     R: Reader<Cursor<Vec<u8>>>,
@@ -245,8 +296,21 @@ where
         .collect();
     let mut sheets = Vec::new();
     for (name, visible) in meta {
+        if let Some((_, why)) = too_big.iter().find(|(n, _)| *n == name) {
+            let error =
+                format!("工作表的内容{why}，多半是大量多余的行或列；请删除多余的行、列后保存");
+            sheets.push(Sheet::new(
+                name,
+                visible,
+                Grid::default(),
+                Some(error),
+                Vec::new(),
+            ));
+            continue;
+        }
         let extra = problems.get(&name).map(Vec::as_slice).unwrap_or(&[]);
         let read = catch_unwind(AssertUnwindSafe(|| (access.grid)(&mut wb, &name, extra)));
+        let mut error_cell = None;
         let (grid, error) = match read {
             Ok(Ok((g, skipped))) => {
                 // Each skipped cell should be one the scan found (formulas without a value
@@ -263,17 +327,16 @@ where
                     (g, None)
                 }
             }
-            Ok(Err(e)) => (Grid::default(), Some(e)),
+            Ok(Err((e, cell))) => {
+                error_cell = cell;
+                (Grid::default(), Some(e))
+            }
             Err(_) => (Grid::default(), Some("读取时出错".to_string())),
         };
         let merges = (access.merges)(&mut wb, &name);
-        sheets.push(Sheet {
-            name,
-            visible,
-            grid,
-            error,
-            merges,
-        });
+        let mut sheet = Sheet::new(name, visible, grid, error, merges);
+        sheet.error_cell = error_cell;
+        sheets.push(sheet);
     }
     Ok((epoch_1904, sheets))
 }
@@ -292,7 +355,7 @@ struct Area {
 }
 
 impl Area {
-    fn add(&mut self, at: (u32, u32), raw: Raw) -> Result<(), String> {
+    fn add(&mut self, at: (u32, u32), raw: Raw) -> Result<(), SheetError> {
         if raw.is_blank() {
             return Ok(());
         }
@@ -307,16 +370,20 @@ impl Area {
         let span = (self.max.0 - self.min.0 + 1) as u64 * (self.max.1 - self.min.1 + 1) as u64;
         if span > MAX_SHEET_CELLS {
             // The cell that made the area too big is the one to delete.
-            let far = CellRef::new(at.0, at.1).a1();
-            return Err(format!(
-                "已用区域过大（超过 {MAX_SHEET_CELLS} 个单元格），多半是远处的单元格 {far} 误填了内容；请删除该单元格（或其所在的行、列）后保存"
+            let far = CellRef::new(at.0, at.1);
+            return Err((
+                format!(
+                    "已用区域过大（超过 {MAX_SHEET_CELLS} 个单元格），多半是远处的单元格 {} 误填了内容；请删除该单元格（或其所在的行、列）后保存",
+                    far.a1()
+                ),
+                Some(far),
             ));
         }
         Ok(())
     }
 
     /// Puts a cell in, replacing what the reader gave there.
-    fn put(&mut self, at: (u32, u32), raw: Raw) -> Result<(), String> {
+    fn put(&mut self, at: (u32, u32), raw: Raw) -> Result<(), SheetError> {
         self.cells.retain(|(p, _)| *p != at);
         self.add(at, raw)
     }
@@ -342,8 +409,8 @@ fn stream_sheet(
     wb: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     extra: &[((u32, u32), Raw)],
-) -> Result<(Grid, usize), String> {
-    let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+) -> Result<(Grid, usize), SheetError> {
+    let mut reader = wb.worksheet_cells_reader(name).map_err(plain)?;
     let mut area = Area::default();
     let mut skipped = 0;
     loop {
@@ -356,12 +423,12 @@ fn stream_sheet(
             // Broken XML ends the sheet; a bad value (an unknown error code, a missing
             // shared string) spoils only its cell, and the reader goes on after it.
             Err(e @ (XlsxError::Xml(_) | XlsxError::XmlEof(_) | XlsxError::Io(_))) => {
-                return Err(e.to_string())
+                return Err(plain(e))
             }
             Err(e) => {
                 skipped += 1;
                 if skipped > 100_000 {
-                    return Err(e.to_string());
+                    return Err(plain(e));
                 }
             }
         }
@@ -388,19 +455,53 @@ fn open_failed(format: Format, e: impl std::fmt::Display) -> Unreadable {
     }
 }
 
+/// The error values spreadsheets show (LibreOffice also writes `Err:502` …).
+fn is_error_literal(t: &str) -> bool {
+    const ERRORS: [&str; 14] = [
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    ];
+    ERRORS.contains(&t) || (t.starts_with("Err:5") && t.len() == 7)
+}
+
 const SUSPICIOUS: &str =
     "请用 Excel 或 WPS 打开后删除多余的行、列并另存为 .xlsx 再提交；如果文件来源不明，请不要打开它";
 
 fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable> {
-    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
-        guard::zip_sizes(&bytes).map_err(|e| unreadable(format, e, SUSPICIOUS))?;
+    let oversized = if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+        guard::zip_sizes(&bytes).map_err(|e| unreadable(format, e, SUSPICIOUS))?
+    } else {
+        Vec::new()
+    };
+    if !oversized.is_empty() && format != Format::Xlsx {
+        let (name, why) = &oversized[0];
+        return Err(unreadable(
+            format,
+            format!("文件中的 {name} {why}"),
+            SUSPICIOUS,
+        ));
     }
-    if format == Format::Ods {
-        guard::ods_extent(&bytes).map_err(|e| unreadable(format, e, SUSPICIOUS))?;
-    }
+    let ods_merges = if format == Format::Ods {
+        guard::ods_extent(&bytes).map_err(|e| unreadable(format, e, SUSPICIOUS))?
+    } else {
+        Default::default()
+    };
     match format {
         Format::Xlsx => {
-            let problems = xlsx_scan::problems(&bytes);
+            let problems = xlsx_scan::problems(&bytes, &oversized);
+            let too_big = xlsx_scan::sheets_of(&bytes, &oversized);
             open_with::<Xlsx<_>>(
             format,
             bytes,
@@ -414,6 +515,7 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
                 },
             },
             &problems,
+            &too_big,
         )
         }
         Format::Xls => open_with::<Xls<_>>(
@@ -429,6 +531,7 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
                 },
             },
             &xlsx_scan::Problems::new(),
+            &[],
         ),
         Format::Xlsb => open_with::<Xlsb<_>>(
             format,
@@ -439,18 +542,38 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
                 merges: no_merges,
             },
             &xlsx_scan::Problems::new(),
+            &[],
         ),
-        // ODS stores dates as ISO text: no serial epoch.
-        Format::Ods => open_with::<Ods<_>>(
-            format,
-            bytes,
-            Access {
-                epoch: |_| false,
-                grid: range_grid,
-                merges: no_merges,
-            },
-            &xlsx_scan::Problems::new(),
-        ),
+        // ODS stores dates as ISO text: no serial epoch. calamine gives neither its merged areas
+        // (the guard's scan does) nor its error cells (they come as text such as `#DIV/0!`).
+        Format::Ods => {
+            let (epoch, mut sheets) = open_with::<Ods<_>>(
+                format,
+                bytes,
+                Access {
+                    epoch: |_| false,
+                    grid: range_grid,
+                    merges: no_merges,
+                },
+                &xlsx_scan::Problems::new(),
+                &[],
+            )?;
+            for sheet in &mut sheets {
+                if let Some(m) = ods_merges.get(&sheet.name) {
+                    sheet.merges = m.clone();
+                }
+                for row in &mut sheet.grid.rows {
+                    for cell in row.iter_mut() {
+                        if let Raw::Text(t) = cell {
+                            if is_error_literal(t) {
+                                *cell = Raw::Error(t.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            Ok((epoch, sheets))
+        }
         Format::EncryptedOoxml => Err(unreadable(
             format,
             "文件设置了打开密码（已加密）",
@@ -475,6 +598,11 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
             format,
             "这是文本文件（如 CSV），不是 Excel 工作簿",
             RESAVE,
+        )),
+        Format::Docx => Err(unreadable(
+            format,
+            "这是 Word 文档，不是 Excel 工作簿",
+            "请提交 Excel 工作簿（.xlsx）；如果表格在 Word 里，请把它复制到 Excel 中另存为 .xlsx",
         )),
         Format::OtherZip => Err(unreadable(
             format,

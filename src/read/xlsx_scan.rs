@@ -32,7 +32,7 @@ fn local(e: &BytesStart<'_>) -> String {
     AsRef::<str>::as_ref(&e.local_name()).to_string()
 }
 
-type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+pub type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 type Entry<'z, 'b> = std::io::Take<zip::read::ZipFile<'z, Cursor<&'b [u8]>>>;
 
@@ -45,7 +45,7 @@ fn entry_reader<'z, 'b>(
 }
 
 /// Sheet name → the path of its XML in the zip.
-fn sheet_paths(zip: &mut Zip<'_>) -> Vec<(String, String)> {
+pub fn sheet_paths(zip: &mut Zip<'_>) -> Vec<(String, String)> {
     let mut rels: HashMap<String, String> = HashMap::new();
     if let Some(mut r) = entry_reader(zip, "xl/_rels/workbook.xml.rels") {
         let mut buf = Vec::new();
@@ -170,15 +170,32 @@ impl CellState {
     }
 }
 
+/// Sheet names whose XML is one of `entries` (zip paths), with the reason given for it.
+pub fn sheets_of(bytes: &[u8], entries: &[(String, String)]) -> Vec<(String, String)> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    sheet_paths(&mut zip)
+        .into_iter()
+        .filter_map(|(name, path)| {
+            let why = entries.iter().find(|(p, _)| *p == path)?;
+            Some((name, why.1.clone()))
+        })
+        .collect()
+}
+
 /// The problem cells of every sheet of an xlsx file (empty when there are none, or when the
 /// file is not a readable zip: calamine reports that).
-pub fn problems(bytes: &[u8]) -> Problems {
+pub fn problems(bytes: &[u8], skip: &[(String, String)]) -> Problems {
     let mut out = Problems::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
     };
     let strings = shared_strings(&mut zip);
     for (name, path) in sheet_paths(&mut zip) {
+        if skip.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
         let Some(mut r) = entry_reader(&mut zip, &path) else {
             continue;
         };
