@@ -277,7 +277,8 @@ fn number_from_text(s: &str) -> Option<f64> {
 
 fn number_of(raw: &Raw, expected: &'static str) -> Result<f64, Problem> {
     match raw {
-        Raw::Number(n) => Ok(*n),
+        // NaN or infinity, which a crafted file can hold, is no number anyone typed.
+        Raw::Number(n) if n.is_finite() => Ok(*n),
         Raw::Text(s) => number_from_text(s).ok_or(Problem::Kind { expected }),
         _ => Err(Problem::Kind { expected }),
     }
@@ -407,9 +408,12 @@ fn date_parts(raw: &Raw, epoch_1904: bool) -> Option<DateParts> {
                 }
             } else if (1900.0..2201.0).contains(n) {
                 // `2023.09` typed into a General cell: a year and a month, not a day of 1905.
+                // Only in the years a table speaks of, as for serial days.
                 return year_dot_month(*n);
             }
-            let d = serial_to_date(*n, epoch_1904)?;
+            // A serial day far from any year a table speaks of is not a date someone typed.
+            let d =
+                serial_to_date(*n, epoch_1904).filter(|d| PLAUSIBLE_YEARS.contains(&d.year()))?;
             Some(DateParts {
                 year: d.year(),
                 month: Some(d.month()),
@@ -435,7 +439,11 @@ fn year_dot_month(n: f64) -> Option<DateParts> {
         20 | 30 | 40 | 50 | 60 | 70 | 80 | 90 => h / 10,
         _ => return None,
     };
-    valid(n.trunc() as i32, Some(month), None)
+    let year = n.trunc() as i32;
+    if !PLAUSIBLE_YEARS.contains(&year) {
+        return None;
+    }
+    valid(year, Some(month), None)
 }
 
 fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
@@ -580,6 +588,13 @@ mod tests {
         assert_eq!(norm(Raw::Number(2023.09)), "2023-09");
         assert_eq!(norm(Raw::Number(1985.3)), "1985-03");
         assert!(normalise(&c, &Raw::Number(2023.1), false).is_err());
+        // Serial 1 is 1899-12-31 and 2958465 is 9999-12-31: days no table speaks of.
+        assert!(normalise(&c, &Raw::Number(1.0), false).is_err());
+        assert!(normalise(&c, &Raw::Number(2_958_465.0), false).is_err());
+        // 2200.5 is no month anybody typed (found by the fuzz target).
+        assert!(normalise(&c, &Raw::Number(2200.5), false).is_err());
+        assert!(normalise(&c, &Raw::Number(1905.09), false).is_err());
+        assert!(normalise(&col(Kind::Date), &Raw::Number(2_958_465.0), false).is_err());
         // A year alone is not a month.
         assert!(normalise(&c, &Raw::Text("2023".into()), false).is_err());
         // 2025.09 typed into a date-formatted cell is the serial day 1905-07-17.
@@ -650,7 +665,12 @@ mod tests {
         assert_eq!(norm(Raw::Number(12.0)).unwrap(), "12");
         assert!(norm(Raw::Text("12人".into())).is_err());
         assert!(norm(Raw::Number(1.5)).is_err());
+        // NaN and infinity, which a crafted file can hold, are not numbers anyone typed.
         let dec = col(Kind::Decimal);
+        for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(normalise(&dec, &Raw::Number(n), false).is_err(), "{n}");
+            assert!(normalise(&i, &Raw::Number(n), false).is_err(), "{n}");
+        }
         let v = normalise(&dec, &Raw::Number(0.1 + 0.2), false)
             .unwrap()
             .unwrap();
