@@ -997,6 +997,26 @@ fn other_format_cases() -> Vec<Case> {
         .wants(cell("merged-cell", UNITS, "D4"))
         .wants(sheet("hidden-sheet", FACULTIES))
         .reads_units(UNITS),
+        case("xls-stray-value-at-IV65536", "stray-cell.xls", |e| {
+            e.converted["far.xls"].clone()
+        })
+        .wants(cell("unreadable-sheet", UNITS, "IV65536").says(&["IV65536"])),
+        case(
+            "xls-dimension-claims-4-billion-rows",
+            "dimension-huge.xls",
+            |e| xls_with_dimensions(&e.converted["plain.xls"], u32::MAX, 256),
+        )
+        .reads_units(UNITS),
+        case("xlsb-binary-workbook", "binary.xlsb", |e| {
+            package::xlsb(&[(UNITS, grid_cells(&units_grid(e.tag)))])
+        })
+        .reads_units(UNITS),
+        case("xlsb-stray-value-at-XFD1048576", "stray-cell.xlsb", |e| {
+            let mut cells = grid_cells(&units_grid(e.tag));
+            cells.push((1_048_575, 16_383, "x".to_string()));
+            package::xlsb(&[(UNITS, cells)])
+        })
+        .wants(cell("unreadable-sheet", UNITS, "XFD1048576").says(&["XFD1048576"])),
         case("ods-error-cell", "errors.ods", |e| {
             let mut rows = units_ods_rows(e.tag);
             rows[1][2] = samples::ODS_ERROR_CELL.to_string();
@@ -1024,6 +1044,48 @@ fn other_format_cases() -> Vec<Case> {
     ]
 }
 
+/// An xls whose first sheet's DIMENSIONS record claims `rows` rows and `cols` columns (the
+/// reader reserves that area before reading a cell).
+fn xls_with_dimensions(xls: &[u8], rows: u32, cols: u16) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut cfb = cfb::CompoundFile::open(std::io::Cursor::new(xls.to_vec())).unwrap();
+    let mut stream = Vec::new();
+    cfb.open_stream("/Workbook")
+        .unwrap()
+        .read_to_end(&mut stream)
+        .unwrap();
+    // Records follow each other from the start: type, length, data.
+    let mut at = 0;
+    loop {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = u16::from_le_bytes([stream[at + 2], stream[at + 3]]) as usize;
+        if typ == 0x0200 && len == 14 {
+            // rwMic, rwMac (u32), colMic, colMac (u16)
+            stream[at + 8..at + 12].copy_from_slice(&rows.to_le_bytes());
+            stream[at + 14..at + 16].copy_from_slice(&cols.to_le_bytes());
+            break;
+        }
+        at += 4 + len;
+    }
+    let mut s = cfb.open_stream("/Workbook").unwrap();
+    s.write_all(&stream).unwrap();
+    s.flush().unwrap();
+    drop(s);
+    cfb.flush().unwrap();
+    cfb.into_inner().into_inner()
+}
+
+/// A grid's cells as (row, column, text), for the xlsb builder.
+fn grid_cells(rows: &[Vec<String>]) -> Vec<(u32, u32, String)> {
+    let mut out = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            out.push((r as u32, c as u32, v.clone()));
+        }
+    }
+    out
+}
+
 fn decode_hex(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)
@@ -1032,8 +1094,8 @@ fn decode_hex(s: &str) -> Vec<u8> {
 }
 
 /// The xls files of the cases, converted by LibreOffice (a real writer of BIFF8) in one run:
-/// `plain.xls` (the standard 表1-2) and `full.xls` (a cached #DIV/0! in C2, D3:D4 merged, a
-/// hidden 表1-3).
+/// `plain.xls` (the standard 表1-2), `full.xls` (a cached #DIV/0! in C2, D3:D4 merged, a
+/// hidden 表1-3) and `far.xls` (the standard 表1-2 and a stray value in IV65536).
 fn convert_xls(dir: &Path) -> HashMap<&'static str, Vec<u8>> {
     let src = dir.join("sources");
     std::fs::create_dir_all(&src).unwrap();
@@ -1057,14 +1119,26 @@ fn convert_xls(dir: &Path) -> HashMap<&'static str, Vec<u8>> {
     hidden.set_hidden(true);
     wb.save(src.join("full.xlsx")).unwrap();
 
+    // A stray value in the last cell an xls sheet has (IV65536).
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(UNITS).unwrap();
+    write_rows(ws, &units_grid(92));
+    ws.write_string(65_535, 255, "x").unwrap();
+    wb.save(src.join("far.xlsx")).unwrap();
+
     let out = dir.join("converted");
     std::fs::create_dir_all(&out).unwrap();
     common::soffice_convert(
-        &[src.join("plain.xlsx"), src.join("full.xlsx")],
+        &[
+            src.join("plain.xlsx"),
+            src.join("full.xlsx"),
+            src.join("far.xlsx"),
+        ],
         "xls",
         &out,
     );
-    ["plain.xls", "full.xls"]
+    ["plain.xls", "full.xls", "far.xls"]
         .into_iter()
         .map(|n| (n, std::fs::read(out.join(n)).unwrap()))
         .collect()

@@ -6,6 +6,7 @@ mod guard;
 mod locate;
 mod sniff;
 mod workbook;
+mod xls_scan;
 mod xlsx_scan;
 
 use std::collections::HashSet;

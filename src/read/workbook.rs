@@ -5,11 +5,11 @@ use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx, XlsxError};
+use calamine::{Data, Ods, Reader, SheetVisible, Xls, Xlsb, XlsbError, Xlsx, XlsxError};
 use chrono::NaiveDate;
 
 use super::sniff::{sniff, Format};
-use super::{guard, xlsx_scan};
+use super::{guard, xls_scan, xlsx_scan};
 use crate::finding::CellRef;
 use crate::value::Raw;
 
@@ -227,6 +227,13 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Unreadable> {
     }
 }
 
+/// A sheet refused before it is read: by its name (xlsx), or by its position in the
+/// workbook's list of sheets (xls, whose names only the reader decodes).
+enum SheetId {
+    Name(String),
+    Position(usize),
+}
+
 /// Cells to put into a sheet's grid at absolute (row, col).
 type Extra = [((u32, u32), Raw)];
 /// Reads a sheet's grid (with extra cells put in); gives how many cells the reader skipped.
@@ -248,7 +255,7 @@ struct Access<R> {
     merges: fn(&mut R, &str) -> Vec<(CellRef, CellRef)>,
 }
 
-/// A sheet's grid through calamine's dense range (xls, xlsb, ods). calamine bounds these
+/// A sheet's grid through calamine's dense range (xls, ods). calamine bounds these
 /// itself (an xls sheet has at most 65,536 × 256 cells; ods is checked by `guard` first); the
 /// grid keeps only the area of non-blank cells, within `MAX_SHEET_CELLS`.
 fn range_grid<R>(
@@ -280,7 +287,7 @@ fn open_with<R>(
     bytes: Vec<u8>,
     access: Access<R>,
     problems: &xlsx_scan::Problems,
-    too_big: &[(String, String)],
+    refused: &[(SheetId, SheetError)],
 ) -> Result<(bool, Vec<Sheet>), Unreadable>
 where
     R: Reader<Cursor<Vec<u8>>>,
@@ -288,24 +295,29 @@ where
 {
     let mut wb = R::new(Cursor::new(bytes)).map_err(|e| open_failed(format, e))?;
     let epoch_1904 = (access.epoch)(&wb);
-    let meta: Vec<(String, bool)> = wb
+    let meta: Vec<(usize, String, bool)> = wb
         .sheets_metadata()
         .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .enumerate()
+        .filter(|(_, s)| s.typ == calamine::SheetType::WorkSheet)
+        .map(|(i, s)| (i, s.name.clone(), s.visible == SheetVisible::Visible))
         .collect();
     let mut sheets = Vec::new();
-    for (name, visible) in meta {
-        if let Some((_, why)) = too_big.iter().find(|(n, _)| *n == name) {
-            let error =
-                format!("工作表的内容{why}，多半是大量多余的行或列；请删除多余的行、列后保存");
-            sheets.push(Sheet::new(
+    for (position, name, visible) in meta {
+        let refusal = refused.iter().find(|(id, _)| match id {
+            SheetId::Name(n) => *n == name,
+            SheetId::Position(p) => *p == position,
+        });
+        if let Some((_, (error, cell))) = refusal {
+            let mut sheet = Sheet::new(
                 name,
                 visible,
                 Grid::default(),
-                Some(error),
+                Some(error.clone()),
                 Vec::new(),
-            ));
+            );
+            sheet.error_cell = *cell;
+            sheets.push(sheet);
             continue;
         }
         let extra = problems.get(&name).map(Vec::as_slice).unwrap_or(&[]);
@@ -346,6 +358,17 @@ where
 /// (`XFD1048576`) would otherwise make the reader allocate hundreds of gigabytes and abort.
 pub const MAX_SHEET_CELLS: u64 = 5_000_000;
 
+/// Why a sheet whose used area grew too big at cell `far` is refused.
+pub(super) fn too_big_error(far: CellRef) -> SheetError {
+    (
+        format!(
+            "已用区域过大（超过 {MAX_SHEET_CELLS} 个单元格），多半是远处的单元格 {} 误填了内容；请删除该单元格（或其所在的行、列）后保存",
+            far.a1()
+        ),
+        Some(far),
+    )
+}
+
 /// The used area of the non-blank cells seen so far, refused as soon as it grows too big.
 #[derive(Default)]
 struct Area {
@@ -370,14 +393,7 @@ impl Area {
         let span = (self.max.0 - self.min.0 + 1) as u64 * (self.max.1 - self.min.1 + 1) as u64;
         if span > MAX_SHEET_CELLS {
             // The cell that made the area too big is the one to delete.
-            let far = CellRef::new(at.0, at.1);
-            return Err((
-                format!(
-                    "已用区域过大（超过 {MAX_SHEET_CELLS} 个单元格），多半是远处的单元格 {} 误填了内容；请删除该单元格（或其所在的行、列）后保存",
-                    far.a1()
-                ),
-                Some(far),
-            ));
+            return Err(too_big_error(CellRef::new(at.0, at.1)));
         }
         Ok(())
     }
@@ -435,6 +451,36 @@ fn stream_sheet(
     }
     for (at, raw) in extra {
         area.put(*at, raw.clone())?;
+    }
+    Ok((area.into_grid(), skipped))
+}
+
+/// An xlsb sheet through calamine's streaming cell reader, bounded like an xlsx sheet: its
+/// dense range would allocate every cell up to a stray one at `XFD1048576`.
+fn stream_xlsb(
+    wb: &mut Xlsb<Cursor<Vec<u8>>>,
+    name: &str,
+    _extra: &[((u32, u32), Raw)],
+) -> Result<(Grid, usize), SheetError> {
+    let mut reader = wb.worksheet_cells_reader(name).map_err(plain)?;
+    let mut area = Area::default();
+    let mut skipped = 0;
+    loop {
+        match reader.next_cell() {
+            Ok(Some(cell)) => area.add(
+                cell.get_position(),
+                to_raw(&Data::from(cell.get_value().clone())),
+            )?,
+            Ok(None) => break,
+            // A cut record ends the sheet; an unknown error code spoils only its cell.
+            Err(e @ XlsbError::Io(_)) => return Err(plain(e)),
+            Err(e) => {
+                skipped += 1;
+                if skipped > 100_000 {
+                    return Err(plain(e));
+                }
+            }
+        }
     }
     Ok((area.into_grid(), skipped))
 }
@@ -501,7 +547,15 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
     match format {
         Format::Xlsx => {
             let problems = xlsx_scan::problems(&bytes, &oversized);
-            let too_big = xlsx_scan::sheets_of(&bytes, &oversized);
+            let too_big: Vec<(SheetId, SheetError)> = xlsx_scan::sheets_of(&bytes, &oversized)
+                .into_iter()
+                .map(|(name, why)| {
+                    let error = format!(
+                        "工作表的内容{why}，多半是大量多余的行或列；请删除多余的行、列后保存"
+                    );
+                    (SheetId::Name(name), (error, None))
+                })
+                .collect();
             open_with::<Xlsx<_>>(
             format,
             bytes,
@@ -518,27 +572,36 @@ fn open(format: Format, bytes: Vec<u8>) -> Result<(bool, Vec<Sheet>), Unreadable
             &too_big,
         )
         }
-        Format::Xls => open_with::<Xls<_>>(
-            format,
-            bytes,
-            Access {
-                epoch: |wb| wb.has_1904_epoch(),
-                grid: range_grid,
-                merges: |wb, name| {
-                    wb.merge_cells_by_sheet_name(name)
-                        .map(merges_of)
-                        .unwrap_or_default()
+        Format::Xls => {
+            // calamine reads every xls sheet densely when it opens the file: far values are
+            // taken out first (and their sheets refused).
+            let (bytes, refused) = xls_scan::bound(bytes);
+            let refused: Vec<(SheetId, SheetError)> = refused
+                .into_iter()
+                .map(|(i, e)| (SheetId::Position(i), e))
+                .collect();
+            open_with::<Xls<_>>(
+                format,
+                bytes,
+                Access {
+                    epoch: |wb| wb.has_1904_epoch(),
+                    grid: range_grid,
+                    merges: |wb, name| {
+                        wb.merge_cells_by_sheet_name(name)
+                            .map(merges_of)
+                            .unwrap_or_default()
+                    },
                 },
-            },
-            &xlsx_scan::Problems::new(),
-            &[],
-        ),
+                &xlsx_scan::Problems::new(),
+                &refused,
+            )
+        }
         Format::Xlsb => open_with::<Xlsb<_>>(
             format,
             bytes,
             Access {
                 epoch: |wb| wb.has_1904_epoch(),
-                grid: range_grid,
+                grid: stream_xlsb,
                 merges: no_merges,
             },
             &xlsx_scan::Problems::new(),

@@ -361,3 +361,116 @@ fn dir_entry(
     e[120..124].copy_from_slice(&size.to_le_bytes());
     out.extend(e);
 }
+
+/// A text cell at (row, column), both from 0.
+pub type TextCell = (u32, u32, String);
+
+/// One BIFF12 record of an xlsb part: its type and size as 7-bit groups (low first, the high
+/// bit saying another byte follows), then the body (MS-XLSB 2.1.4).
+fn biff12(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
+    if typ < 0x80 {
+        out.push(typ as u8);
+    } else {
+        out.push((typ & 0x7F) as u8 | 0x80);
+        out.push((typ >> 7) as u8);
+    }
+    let mut len = body.len();
+    loop {
+        let b = (len & 0x7F) as u8;
+        len >>= 7;
+        if len == 0 {
+            out.push(b);
+            break;
+        }
+        out.push(b | 0x80);
+    }
+    out.extend_from_slice(body);
+}
+
+/// An XLWideString: its length in UTF-16 units, then the units.
+fn wide(s: &str) -> Vec<u8> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let mut out = (units.len() as u32).to_le_bytes().to_vec();
+    for u in units {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+/// A minimal xlsb (Excel binary workbook) of text cells, one sheet per (name, cells), each
+/// cell (row, column, text) from 0. Only the records calamine needs: the workbook's sheet list
+/// (BrtBundleSh …), and per sheet its dimension, BrtRowHdr per row and BrtCellSt per cell.
+pub fn xlsb(sheets: &[(&str, Vec<TextCell>)]) -> Vec<u8> {
+    let mut p = Package::new();
+    let mut types = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    let mut book = Vec::new();
+    biff12(&mut book, 0x0083, &[]); // BrtBeginBook
+    biff12(&mut book, 0x008F, &[]); // BrtBeginBundleShs
+    for (i, (name, cells)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        let part = format!("xl/worksheets/sheet{n}.bin");
+        types.push_str(&format!(
+            r#"<Override PartName="/{part}" ContentType="application/vnd.ms-excel.worksheet"/>"#
+        ));
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.bin"/>"#
+        ));
+        let mut body = 0u32.to_le_bytes().to_vec(); // visible
+        body.extend_from_slice(&(n as u32).to_le_bytes());
+        body.extend(wide(&format!("rId{n}")));
+        body.extend(wide(name));
+        biff12(&mut book, 0x009C, &body); // BrtBundleSh
+
+        let mut sheet = Vec::new();
+        biff12(&mut sheet, 0x0081, &[]); // BrtBeginSheet
+        let (r1, c1) = cells
+            .iter()
+            .fold((0, 0), |(r, c), (cr, cc, _)| (r.max(*cr), c.max(*cc)));
+        let mut dim = Vec::new();
+        for v in [0u32, r1, 0, c1] {
+            dim.extend_from_slice(&v.to_le_bytes());
+        }
+        biff12(&mut sheet, 0x0094, &dim); // BrtWsDim
+        biff12(&mut sheet, 0x0091, &[]); // BrtBeginSheetData
+        let mut sorted: Vec<&TextCell> = cells.iter().collect();
+        sorted.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut row = None;
+        for (r, c, text) in sorted {
+            if row != Some(*r) {
+                let mut hdr = r.to_le_bytes().to_vec();
+                hdr.extend_from_slice(&[0; 13]);
+                biff12(&mut sheet, 0x0000, &hdr); // BrtRowHdr
+                row = Some(*r);
+            }
+            let mut body = c.to_le_bytes().to_vec();
+            body.extend_from_slice(&0u32.to_le_bytes()); // style 0
+            body.extend(wide(text));
+            biff12(&mut sheet, 0x0006, &body); // BrtCellSt
+        }
+        biff12(&mut sheet, 0x0092, &[]); // BrtEndSheetData
+        biff12(&mut sheet, 0x0082, &[]); // BrtEndSheet
+        p.set(&part, sheet);
+    }
+    biff12(&mut book, 0x0090, &[]); // BrtEndBundleShs
+    biff12(&mut book, 0x009D, &[0; 26]); // BrtCalcProp: the workbook's names end here
+    biff12(&mut book, 0x0084, &[]); // BrtEndBook
+    types.push_str(r#"<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>"#);
+    rels.push_str("</Relationships>");
+    let mut order = Package::new();
+    order.set("[Content_Types].xml", types);
+    order.set(
+        "_rels/.rels",
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>"#,
+    );
+    order.set("xl/workbook.bin", book);
+    order.set("xl/_rels/workbook.bin.rels", rels);
+    for (name, data) in p.parts {
+        order.set(&name, data);
+    }
+    order.bytes()
+}
