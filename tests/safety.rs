@@ -203,3 +203,119 @@ fn a_killed_bundle_leaves_the_whole_output_or_none() {
         "{outcomes:?}"
     );
 }
+
+/// Every file below `dir`, with its path.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    if dir.exists() {
+        snapshot(dir).into_keys().collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// An xlsx statedata wrote is whole when it opens and has at least one sheet with a cell.
+fn whole_workbook(p: &Path) -> bool {
+    use calamine::Reader;
+    match calamine::open_workbook_auto(p) {
+        Ok(mut wb) => {
+            let names = wb.sheet_names();
+            !names.is_empty()
+                && wb
+                    .worksheet_range(&names[0])
+                    .is_ok_and(|r| r.used_cells().next().is_some())
+        }
+        Err(_) => false,
+    }
+}
+
+/// Kills a command that writes many files (`assign`, `bundle --split`) at moments spread over
+/// its run: every workbook it left is whole (the others not yet written), nothing else is
+/// there but statedata's temporary files, and the next run completes and cleans them up.
+fn killed_many_files(args: &[String], out_dir: &Path, full_count: usize) {
+    let bin = env!("CARGO_BIN_EXE_statedata");
+    let mut partial_seen = false;
+    for ms in [20u64, 60, 120, 250, 500, 900, 1500] {
+        let _ = std::fs::remove_dir_all(out_dir);
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let mut whole = 0;
+        for p in files_below(out_dir) {
+            if is_part(&p) {
+                continue;
+            }
+            assert_eq!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("xlsx"),
+                "killed after {ms} ms: stray {}",
+                p.display()
+            );
+            assert!(
+                whole_workbook(&p),
+                "killed after {ms} ms: {} is half-written",
+                p.display()
+            );
+            whole += 1;
+        }
+        if whole < full_count {
+            partial_seen = true;
+        }
+    }
+    assert!(partial_seen, "no kill came before the run had finished");
+    let status = Command::new(bin)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(matches!(status.code(), Some(0) | Some(1)), "{status}");
+    let files = files_below(out_dir);
+    let parts: Vec<_> = files.iter().filter(|p| is_part(p)).collect();
+    assert!(parts.is_empty(), "left behind: {parts:?}");
+    assert_eq!(files.len(), full_count, "{files:?}");
+    assert!(files.iter().all(|p| whole_workbook(p)));
+}
+
+#[test]
+fn a_killed_assign_leaves_only_whole_workbooks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("发给各部门");
+    let args: Vec<String> = vec![
+        "assign".into(),
+        "--year".into(),
+        "2025".into(),
+        "-o".into(),
+        out.to_str().unwrap().into(),
+    ];
+    // A finished run writes the breakdown and, per department of the starting plan, a
+    // 质量监控表 and a template: count the departments from a run that is not killed.
+    let status = statedata().args(&args).output().unwrap().status;
+    assert!(status.success(), "{status}");
+    let departments = files_below(&out.join("templates")).len();
+    assert!(departments >= 10, "{departments} departments");
+    assert_eq!(files_below(&out.join("质量监控表")).len(), departments);
+    killed_many_files(&args, &out, 1 + 2 * departments);
+}
+
+#[test]
+fn a_killed_split_bundle_leaves_only_whole_workbooks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let split = out.join("分表");
+    let args: Vec<String> = vec![
+        "bundle".into(),
+        "--force".into(),
+        "-o".into(),
+        out.join("上报.xlsx").to_str().unwrap().into(),
+        "--split".into(),
+        split.to_str().unwrap().into(),
+        corpus().to_str().unwrap().into(),
+    ];
+    // The corpus has 85 tables with data: the bundle and one file per table.
+    killed_many_files(&args, &out, 1 + 85);
+}
