@@ -418,29 +418,25 @@ impl Area {
     }
 }
 
-/// An xlsx sheet through calamine's streaming cell reader, so that the used area is known
-/// (and bounded) before any grid is allocated. Blank cells (empty strings, spaces) do not
-/// widen the area.
-fn stream_sheet(
-    wb: &mut Xlsx<Cursor<Vec<u8>>>,
-    name: &str,
-    extra: &[((u32, u32), Raw)],
-) -> Result<(Grid, usize), SheetError> {
-    let mut reader = wb.worksheet_cells_reader(name).map_err(plain)?;
+/// What a streaming cell reader gives next: a cell at (row, column), the end of the sheet, or
+/// an error.
+type NextCell<E> = Result<Option<((u32, u32), Data)>, E>;
+
+/// Reads cells one by one into a bounded area, so that the used area is known (and bounded)
+/// before any grid is allocated; blank cells (empty strings, spaces) do not widen it. An error
+/// that `ends` says breaks the sheet's structure ends it; any other spoils only its cell
+/// (counted as skipped), and the reader goes on after it.
+fn stream_cells<E: std::fmt::Display>(
+    mut next: impl FnMut() -> NextCell<E>,
+    ends: impl Fn(&E) -> bool,
+) -> Result<(Area, usize), SheetError> {
     let mut area = Area::default();
     let mut skipped = 0;
     loop {
-        match reader.next_cell() {
-            Ok(Some(cell)) => area.add(
-                cell.get_position(),
-                to_raw(&Data::from(cell.get_value().clone())),
-            )?,
+        match next() {
+            Ok(Some((at, data))) => area.add(at, to_raw(&data))?,
             Ok(None) => break,
-            // Broken XML ends the sheet; a bad value (an unknown error code, a missing
-            // shared string) spoils only its cell, and the reader goes on after it.
-            Err(e @ (XlsxError::Xml(_) | XlsxError::XmlEof(_) | XlsxError::Io(_))) => {
-                return Err(plain(e))
-            }
+            Err(e) if ends(&e) => return Err(plain(e)),
             Err(e) => {
                 skipped += 1;
                 if skipped > 100_000 {
@@ -449,6 +445,30 @@ fn stream_sheet(
             }
         }
     }
+    Ok((area, skipped))
+}
+
+/// An xlsx sheet through calamine's streaming cell reader. Broken XML ends the sheet; a bad
+/// value (an unknown error code, a missing shared string) spoils only its cell. The cells the
+/// scan found (`extra`) are put in last.
+fn stream_sheet(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    extra: &[((u32, u32), Raw)],
+) -> Result<(Grid, usize), SheetError> {
+    let mut reader = wb.worksheet_cells_reader(name).map_err(plain)?;
+    let (mut area, skipped) = stream_cells(
+        || {
+            let cell = reader.next_cell()?;
+            Ok(cell.map(|c| (c.get_position(), Data::from(c.get_value().clone()))))
+        },
+        |e| {
+            matches!(
+                e,
+                XlsxError::Xml(_) | XlsxError::XmlEof(_) | XlsxError::Io(_)
+            )
+        },
+    )?;
     for (at, raw) in extra {
         area.put(*at, raw.clone())?;
     }
@@ -456,32 +476,21 @@ fn stream_sheet(
 }
 
 /// An xlsb sheet through calamine's streaming cell reader, bounded like an xlsx sheet: its
-/// dense range would allocate every cell up to a stray one at `XFD1048576`.
+/// dense range would allocate every cell up to a stray one at `XFD1048576`. A cut record ends
+/// the sheet; an unknown error code spoils only its cell.
 fn stream_xlsb(
     wb: &mut Xlsb<Cursor<Vec<u8>>>,
     name: &str,
     _extra: &[((u32, u32), Raw)],
 ) -> Result<(Grid, usize), SheetError> {
     let mut reader = wb.worksheet_cells_reader(name).map_err(plain)?;
-    let mut area = Area::default();
-    let mut skipped = 0;
-    loop {
-        match reader.next_cell() {
-            Ok(Some(cell)) => area.add(
-                cell.get_position(),
-                to_raw(&Data::from(cell.get_value().clone())),
-            )?,
-            Ok(None) => break,
-            // A cut record ends the sheet; an unknown error code spoils only its cell.
-            Err(e @ XlsbError::Io(_)) => return Err(plain(e)),
-            Err(e) => {
-                skipped += 1;
-                if skipped > 100_000 {
-                    return Err(plain(e));
-                }
-            }
-        }
-    }
+    let (area, skipped) = stream_cells(
+        || {
+            let cell = reader.next_cell()?;
+            Ok(cell.map(|c| (c.get_position(), Data::from(c.get_value().clone()))))
+        },
+        |e| matches!(e, XlsbError::Io(_)),
+    )?;
     Ok((area.into_grid(), skipped))
 }
 
