@@ -1,5 +1,7 @@
 //! Regression tests for problems a first user found, one test each, named after the problem.
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -519,4 +521,72 @@ fn a_table_sent_twice_is_said_once_besides_each_row() {
         f.message
     );
     assert_eq!(f.severity, Severity::Warning);
+}
+
+/// A fresh-eyes tester removed 表1-3 from the corpus and got 3,000 more errors: every 单位号 of
+/// a teaching unit was "not found" in 1-2, although it was surely in the 1-3 nobody handed in.
+/// While a target every school fills is missing, a reference to it and another table is not
+/// judged; it is said once as reference-unchecked.
+#[test]
+fn a_missing_table_among_several_reference_targets_is_unchecked_not_a_flood() {
+    let dir = TempDir::new().unwrap();
+    common::write_units(
+        &dir.path().join("党政单位.xlsx"),
+        &[["党委办公室", "001", "其他", "张三"]],
+    );
+    let staff = |id: &'static str, unit: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![("工号", id), ("姓名", "李四"), ("单位号", unit)]
+    };
+    common::write_tables(
+        &dir.path().join("人事处.xlsx"),
+        &[(
+            "1-5-1",
+            &[
+                &staff("000101", "001"),
+                &staff("000102", "031"),
+                &staff("000103", "032"),
+            ],
+        )],
+    );
+    let out = check_dir(dir.path());
+    let refs: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ReferenceError)
+        .collect();
+    assert!(refs.is_empty(), "{refs:#?}");
+    let unchecked: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ReferenceUnchecked && f.table.as_deref() == Some("1-5-1"))
+        .collect();
+    assert_eq!(unchecked.len(), 1, "{unchecked:#?}");
+    assert_eq!(
+        unchecked[0].message,
+        "表1-3没有提供或没有读出，无法核对表1-5-1“单位号”的值是否存在"
+    );
+
+    // With 1-3 handed in, the unit that is in neither table is an error at its cell.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表1-3 学校教学科研单位").unwrap();
+    let edition = load_embedded("2025").unwrap();
+    for (c, col) in edition.table("1-3").unwrap().columns.iter().enumerate() {
+        ws.write_string(0, c as u16, &col.name).unwrap();
+    }
+    let unit = edition
+        .table("1-3")
+        .unwrap()
+        .column_index("单位号")
+        .unwrap();
+    ws.write_string(1, unit as u16, "031").unwrap();
+    wb.save(dir.path().join("教学单位.xlsx")).unwrap();
+    let out = check_dir(dir.path());
+    let refs: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ReferenceError && f.table.as_deref() == Some("1-5-1"))
+        .map(|f| (f.value.clone().unwrap(), f.location.cell.unwrap().a1()))
+        .collect();
+    assert_eq!(refs, vec![("032".to_string(), "G4".to_string())]);
 }

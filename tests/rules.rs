@@ -337,8 +337,8 @@ fn existence_rule_a_unit_is_named_as_registered() {
     );
 }
 
-/// 6-1 says 3 students, 1-6 lists 2: a warning (AG-04) the office may accept.
-fn students(dir: &Path) -> PathBuf {
+/// 6-1 says `count` students, 1-6 lists 2: with 3, a warning (AG-04) the office may accept.
+fn students(dir: &Path, count: &'static str) -> PathBuf {
     let p = dir.join("学生处.xlsx");
     let student = |id: &'static str| -> Vec<(&'static str, &'static str)> {
         vec![
@@ -352,7 +352,7 @@ fn students(dir: &Path) -> PathBuf {
             ("入学年份", "2024"),
         ]
     };
-    let mut counts: Vec<(&str, &str)> = vec![("普通本科学生数", "3")];
+    let mut counts: Vec<(&str, &str)> = vec![("普通本科学生数", count)];
     let edition = statedata::schema::load_embedded("2025").unwrap();
     let others: Vec<String> = edition.table("6-1").unwrap().columns[1..]
         .iter()
@@ -374,7 +374,7 @@ fn students(dir: &Path) -> PathBuf {
 #[test]
 fn an_accepted_warning_is_shown_as_accepted_and_a_stale_explanation_is_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let data = students(dir.path());
+    let data = students(dir.path(), "3");
     let plain = check(&[&data]);
     let f = of_rule(&plain, "AG-04-6-1");
     assert_eq!(f.len(), 1, "{f:#?}");
@@ -415,12 +415,37 @@ fn an_accepted_warning_is_shown_as_accepted_and_a_stale_explanation_is_reported(
         .iter()
         .filter(|f| f["code"] == "unused-explanation")
         .collect();
+    // AG-05-6-3-4 compares 6-3-4 with 1-6, and 6-3-4 was not handed in: the explanation is
+    // kept for the round in which it arrives, not called stale.
     assert_eq!(unused.len(), 1, "{unused:#?}");
+    assert_eq!(unused[0]["severity"], "info");
     assert_eq!(
         unused[0]["message"],
-        "第 2 条说明（规则 AG-05-6-3-4，0101）没有对应的警告（数据可能已经改正），请删除这条说明"
+        "第 2 条说明（规则 AG-05-6-3-4，0101）：规则 AG-05-6-3-4 本次没有检查（本次没有收到表6-3-4），这条说明暂时用不上，请保留"
     );
     assert_eq!(unused[0]["file"], ex.to_str().unwrap());
+
+    // Once 6-1 agrees with 1-6 there is no warning left to accept: the explanation is stale.
+    let fixed_dir = tempfile::tempdir().unwrap();
+    let fixed = students(fixed_dir.path(), "2");
+    let json = statedata()
+        .args(["check", "--format", "json", "--explanations"])
+        .arg(&ex)
+        .arg(&fixed)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let stale: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "unused-explanation" && f["severity"] == "warning")
+        .collect();
+    assert_eq!(stale.len(), 1, "{stale:#?}");
+    assert_eq!(
+        stale[0]["message"],
+        "第 1 条说明（规则 AG-04-6-1，表6-1）没有对应的警告（数据可能已经改正），请删除这条说明"
+    );
 
     let term = statedata()
         .args(["check", "--explanations"])

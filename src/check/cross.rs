@@ -74,10 +74,24 @@ pub fn check_references(edition: &Edition, parts: &[CheckedPart], findings: &mut
                 .iter()
                 .filter_map(|r| index.values.get(r))
                 .collect();
-            if sets.is_empty() || col.refs.iter().any(is_unreadable) {
+            // A value may be in any of the targets: while one that every school fills is
+            // missing or unreadable, a value not found in the others may still be in it, so
+            // none can be judged. A target only some schools fill (1-5-4 附属医院, 1-4-2 大类)
+            // that did not arrive is taken as having nothing.
+            let expected = |r: &ColumnRef| edition.table(&r.table).is_some_and(|t| t.required);
+            let absent: Vec<String> = col
+                .refs
+                .iter()
+                .filter(|r| {
+                    is_unreadable(r)
+                        || (!index.values.contains_key(r) && (expected(r) || sets.is_empty()))
+                })
+                .map(|r| format!("表{}", r.table))
+                .collect();
+            if !absent.is_empty() {
                 unchecked
                     .entry((table.id.clone(), col.name.clone()))
-                    .or_insert_with(|| col.refs.iter().map(|r| format!("表{}", r.table)).collect());
+                    .or_insert(absent);
                 continue;
             }
             let targets: Vec<String> = col

@@ -179,7 +179,8 @@ pub fn check(edition: &Edition, submission: Submission, options: &Options) -> Ou
         crate::rules::apply(rules, edition, &mut outcome);
     }
     if let Some(ex) = &options.explanations {
-        ex.apply(options.rules.as_deref(), &mut outcome.findings);
+        let present = outcome.parts.iter().map(|p| p.part.table.clone()).collect();
+        ex.apply(options.rules.as_deref(), &present, &mut outcome.findings);
     }
     outcome
 }

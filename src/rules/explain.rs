@@ -2,6 +2,7 @@
 //! warning into an accepted one, with its 说明. Explanations that match no warning are reported,
 //! so that stale ones get removed.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -109,7 +110,14 @@ impl Explanations {
 
     /// Marks the warnings each explanation matches as accepted; reports explanations that
     /// match no warning.
-    pub fn apply(&self, rules: Option<&Ruleset>, findings: &mut Vec<Finding>) {
+    /// `present` holds the tables read in this run: an explanation whose rule needs a table
+    /// that did not arrive is kept for a later run, not called stale.
+    pub fn apply(
+        &self,
+        rules: Option<&Ruleset>,
+        present: &BTreeSet<String>,
+        findings: &mut Vec<Finding>,
+    ) {
         let mut unused = Vec::new();
         for (i, e) in self.items.iter().enumerate() {
             let mut warnings = 0;
@@ -134,13 +142,26 @@ impl Explanations {
             let unchecked = findings.iter().any(|f| {
                 f.code == Code::RuleUnchecked && f.rule.as_deref() == Some(e.rule.as_str())
             });
-            if unchecked {
+            let absent: Vec<String> = rules
+                .and_then(|r| r.rule(&e.rule))
+                .map(|r| r.tables())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| !present.contains(t))
+                .map(|t| format!("表{t}"))
+                .collect();
+            if unchecked || !absent.is_empty() {
+                let missing = if absent.is_empty() {
+                    "缺少需要的表".to_string()
+                } else {
+                    format!("本次没有收到{}", absent.join("、"))
+                };
                 unused.push(
                     Finding::new(
                         Code::UnusedExplanation,
                         Severity::Info,
                         Location::file(&self.file),
-                        format!("{which}：规则 {} 本次没有检查（缺少需要的表），这条说明暂时用不上，请保留", e.rule),
+                        format!("{which}：规则 {} 本次没有检查（{missing}），这条说明暂时用不上，请保留", e.rule),
                     )
                     .rule(&e.rule),
                 );
@@ -238,7 +259,7 @@ key = "gone"
         )
         .unwrap();
         let mut f = vec![warning("AG-04", "A1"), warning("AG-04", "B2")];
-        ex.apply(None, &mut f);
+        ex.apply(None, &BTreeSet::new(), &mut f);
         assert_eq!(f[0].accepted.as_deref(), Some("已核对"));
         assert_eq!(f[1].accepted, None);
         assert_eq!(f.len(), 3);
@@ -252,7 +273,7 @@ key = "gone"
             .unwrap();
         let mut f = vec![warning("X", "k")];
         f[0].severity = Severity::Error;
-        ex.apply(None, &mut f);
+        ex.apply(None, &BTreeSet::new(), &mut f);
         assert_eq!(f[0].accepted, None);
         assert!(
             f[1].message.contains("错误不能用说明接受"),
@@ -273,7 +294,7 @@ key = "gone"
         let mut failed = warning("X", "2015001");
         failed.code = Code::RuleFailed;
         let mut f = vec![failed, warning("X", "2015001")];
-        ex.apply(None, &mut f);
+        ex.apply(None, &BTreeSet::new(), &mut f);
         assert_eq!(f[0].accepted, None, "a rule's own failure stays open");
         assert_eq!(f[1].accepted.as_deref(), Some("理由"));
     }
