@@ -171,3 +171,25 @@ fn inputs_are_not_modified() {
         modified
     );
 }
+
+/// `statedata rules --format json | head -c 10` panicked ("failed printing to stdout: Broken
+/// pipe", exit 101): a reader that stops early now ends the output quietly.
+#[test]
+fn output_into_a_pipe_closed_early_is_not_a_crash() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("statedata"))
+        .args(["rules", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here, before the program has written its ~100 KB.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(&first[..1], b"[");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

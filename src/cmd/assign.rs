@@ -41,7 +41,7 @@ pub fn init(schemas: &SchemaSource, dir: &Path, year: i32) -> i32 {
         eprintln!("statedata: 无法写入 {}：{e}", path.display());
         return EXIT_FAILED;
     }
-    println!(
+    outln!(
         "已生成采集工作方案 {}：{} 张表、{} 个部门、{} 个步骤。请修改学校名称、部门联系人和分工，然后运行 statedata assign。",
         path.display(),
         plan.tables.len(),
@@ -71,12 +71,12 @@ pub fn run(schemas: &SchemaSource, plan: Option<&Path>, out: &Path, year: i32) -
             }
         },
         None => {
-            println!("没有找到 {PLAN_FILE}，按各表的常见责任单位生成（可先运行 statedata init 生成方案再修改）。");
+            outln!("没有找到 {PLAN_FILE}，按各表的常见责任单位生成（可先运行 statedata init 生成方案再修改）。");
             Plan::starting(&edition, year)
         }
     };
     for warning in plan_warnings(&edition, &plan) {
-        println!("注意：{warning}");
+        outln!("注意：{warning}");
     }
     let departments = plan.by_department(&edition);
     let pb = progress_bar(1 + 2 * departments.len(), "写入");
@@ -103,7 +103,7 @@ pub fn run(schemas: &SchemaSource, plan: Option<&Path>, out: &Path, year: i32) -
         eprintln!("statedata: {e:#}");
         return EXIT_FAILED;
     }
-    println!(
+    outln!(
         "已写入 {}：{BREAKDOWN_FILE}，质量监控表/ 和 templates/ 中各 {} 个部门的文件。",
         out.display(),
         departments.len()

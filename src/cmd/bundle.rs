@@ -119,7 +119,7 @@ pub fn run(cfg: &BundleConfig) -> i32 {
                 "有 {left_out} 处数据不会进入汇总表（无法对应的工作表、隐藏的工作表或模板之外的列，见上）"
             ));
         }
-        println!(
+        outln!(
             "\n没有生成汇总表：{}。请改正后重新运行；如确需先生成，加 --force（错误会列在“错误清单”工作表中）。",
             why.join("，")
         );
@@ -153,14 +153,14 @@ pub fn run(cfg: &BundleConfig) -> i32 {
         }
     }
     pb.finish_and_clear();
-    println!(
+    outln!(
         "\n已生成汇总表 {}：{} 张表，{} 行数据{split_note}。",
         cfg.output.display(),
         tables.len(),
         rows
     );
     if errors > 0 {
-        println!("注意：仍有 {errors} 个错误，已列在“错误清单”工作表中，上传前请改正。");
+        outln!("注意：仍有 {errors} 个错误，已列在“错误清单”工作表中，上传前请改正。");
         EXIT_FINDINGS
     } else {
         EXIT_OK

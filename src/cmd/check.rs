@@ -110,7 +110,7 @@ pub fn print_outcome(
 ) {
     let status = plan.map(|p| department_status(edition, p, outcome));
     match format {
-        OutputFormat::Terminal => print!(
+        OutputFormat::Terminal => out!(
             "{}",
             render_terminal(
                 edition,
@@ -122,7 +122,7 @@ pub fn print_outcome(
                 }
             )
         ),
-        OutputFormat::Json => println!("{}", render_json(edition, outcome, status.as_deref())),
+        OutputFormat::Json => outln!("{}", render_json(edition, outcome, status.as_deref())),
     }
 }
 

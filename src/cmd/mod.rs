@@ -3,6 +3,17 @@
 //! Exit codes (documented in the README): 0 no error (warnings allowed), 1 errors found,
 //! 2 could not run (bad arguments, bad schema, unreadable output path).
 
+/// `print!` for the commands' output: a reader that stops early (`statedata check … | head`)
+/// ends the output quietly instead of a panic, and the exit code still says what was found.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cmd::write_out(format_args!($($t)*), false) };
+}
+
+/// `println!` for the commands' output (see `out!`).
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::cmd::write_out(format_args!($($t)*), true) };
+}
+
 pub mod assign;
 pub mod bundle;
 pub mod check;
@@ -13,6 +24,21 @@ use std::path::PathBuf;
 
 use crate::rules::{self as rule_files, RuleError, Ruleset};
 use crate::schema::{load_dir, load_embedded, Edition, SchemaError};
+
+/// Writes to standard output; a closed pipe is not an error, another failure is said once.
+pub fn write_out(args: std::fmt::Arguments, newline: bool) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let written = o
+        .write_fmt(args)
+        .and_then(|_| if newline { o.write_all(b"\n") } else { Ok(()) })
+        .and_then(|_| o.flush());
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("无法输出结果：{e}");
+        }
+    }
+}
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;

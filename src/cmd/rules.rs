@@ -50,14 +50,14 @@ pub fn run(source: &SchemaSource, cfg: &RulesConfig) -> i32 {
         .collect();
     if cfg.json {
         match serde_json::to_string_pretty(&list) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("statedata: {e}");
                 return EXIT_FAILED;
             }
         }
     } else {
-        print!("{}", render_rules(&edition, &list, terminal_width()));
+        out!("{}", render_rules(&edition, &list, terminal_width()));
     }
     EXIT_OK
 }

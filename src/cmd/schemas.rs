@@ -6,7 +6,7 @@ use crate::report::render_schemas;
 pub fn run(source: &SchemaSource) -> i32 {
     match source.load() {
         Ok(ed) => {
-            print!("{}", render_schemas(&ed, terminal_width()));
+            out!("{}", render_schemas(&ed, terminal_width()));
             EXIT_OK
         }
         Err(e) => {
