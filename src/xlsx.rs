@@ -179,9 +179,17 @@ pub fn save_atomically(wb: &mut Workbook, path: &Path) -> Result<()> {
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
     remove_stale_parts(&dir);
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".statedata-{}-", std::process::id()))
-        .suffix(".xlsx.part")
+    let prefix = format!(".statedata-{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".xlsx.part");
+    // A temporary file is private (0600) and keeps that mode when renamed; the workbook is
+    // for colleagues too, so it is created as any new file is (0666 less the umask).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder
         .tempfile_in(&dir)
         .with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;
     wb.save(tmp.path())

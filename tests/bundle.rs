@@ -590,3 +590,52 @@ fn output_inside_an_input_folder_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("输入文件夹"));
     assert!(!out_path.exists());
 }
+
+/// Found by a fresh-eyes tester: given as relative paths, an output in a folder not made yet
+/// (`in/new/x.xlsx`) was compared as a relative path with the absolute input and written.
+#[test]
+fn relative_output_in_a_new_folder_inside_an_input_is_refused() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    write_units(
+        &dir.path().join("in").join("党政办公室.xlsx"),
+        &[["党委办公室", "001", "其他", "张三"]],
+    );
+    let out = statedata()
+        .current_dir(dir.path())
+        .args(["bundle", "in", "-o", "in/new/x.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("输入文件夹"));
+    assert!(!dir.path().join("in/new").exists());
+}
+
+/// Outputs were created 0600 (the temporary file's mode survived the rename), so colleagues
+/// on a shared machine could not open the upload workbook. It now has the mode any new file
+/// gets there: the same as a file this test creates beside it.
+#[cfg(unix)]
+#[test]
+fn outputs_are_readable_like_any_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("收到");
+    std::fs::create_dir(&input).unwrap();
+    write_units(
+        &input.join("党政办公室.xlsx"),
+        &[["党委办公室", "001", "其他", "张三"]],
+    );
+    let out_path = dir.path().join("upload.xlsx");
+    let out = statedata()
+        .arg("bundle")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "x").unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out_path), mode(&plain));
+}

@@ -590,3 +590,85 @@ fn a_missing_table_among_several_reference_targets_is_unchecked_not_a_flood() {
         .collect();
     assert_eq!(refs, vec![("032".to_string(), "G4".to_string())]);
 }
+
+/// A fresh-eyes tester put a named pipe called `pipe.xlsx` in the folder (the run hung for
+/// ever), a 1.5 GB file (read whole into memory), Mac `._人事处.xlsx` shadow files (each an
+/// error telling the clerk to open it in Excel) and a zip archive (passed over in silence).
+#[cfg(unix)]
+#[test]
+fn files_that_are_not_workbooks_are_named_or_skipped_without_being_read() {
+    let dir = TempDir::new().unwrap();
+    common::write_units(
+        &dir.path().join("党政单位.xlsx"),
+        &[["党委办公室", "001", "其他", "张三"]],
+    );
+    let fifo = dir.path().join("pipe.xlsx");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // A sparse file: 300 MB long, no disk used, and nothing read from it.
+    let huge = std::fs::File::create(dir.path().join("huge.xlsx")).unwrap();
+    huge.set_len(300 * 1024 * 1024).unwrap();
+    std::fs::write(dir.path().join("._党政单位.xlsx"), [0u8, 5, 22, 7]).unwrap();
+    std::fs::create_dir(dir.path().join("__MACOSX")).unwrap();
+    std::fs::write(dir.path().join("__MACOSX/党政单位.xlsx"), [0u8, 5, 22, 7]).unwrap();
+    // The department's files sent as one archive: it must be unpacked first.
+    let mut zip =
+        zip::ZipWriter::new(std::fs::File::create(dir.path().join("收到的表格.zip")).unwrap());
+    zip.start_file("人事处.xlsx", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(
+        &mut zip,
+        &std::fs::read(dir.path().join("党政单位.xlsx")).unwrap(),
+    )
+    .unwrap();
+    zip.finish().unwrap();
+
+    let out = check_dir(dir.path());
+    let mut files: Vec<(String, Code)> = out
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::UnreadableFile)
+        .map(|f| {
+            let path = f.location.file.clone().unwrap();
+            let name = Path::new(&path)
+                .file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            (name, f.code)
+        })
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        vec![
+            ("huge.xlsx".to_string(), Code::UnreadableFile),
+            ("pipe.xlsx".to_string(), Code::UnreadableFile),
+            ("收到的表格.zip".to_string(), Code::UnreadableFile),
+        ]
+    );
+    let says = |name: &str| {
+        out.findings
+            .iter()
+            .find(|f| f.location.file.as_deref().unwrap().ends_with(name))
+            .unwrap()
+            .message
+            .clone()
+    };
+    assert!(
+        says("pipe.xlsx").contains("不是普通文件"),
+        "{}",
+        says("pipe.xlsx")
+    );
+    assert!(
+        says("huge.xlsx").contains("300 MB"),
+        "{}",
+        says("huge.xlsx")
+    );
+    // The good file is still read.
+    assert!(out.parts.iter().any(|p| p.part.table == "1-2"));
+}

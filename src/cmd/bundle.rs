@@ -21,17 +21,30 @@ pub struct BundleConfig {
     pub explanations: Option<PathBuf>,
 }
 
-/// The absolute form of a path that may not exist yet.
+/// The absolute form of a path that may not exist yet: its nearest existing ancestor with
+/// links resolved, followed by the parts still to be created (`in/new/x.xlsx` is inside `in`
+/// even before `new` exists).
 fn absolute(p: &Path) -> PathBuf {
-    if let Ok(c) = std::fs::canonicalize(p) {
-        return c;
-    }
-    let parent = p.parent().filter(|x| !x.as_os_str().is_empty());
-    let base = match parent {
-        Some(d) => std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()),
-        None => std::env::current_dir().unwrap_or_default(),
+    let full = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
     };
-    base.join(p.file_name().unwrap_or_default())
+    let mut existing = full.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(mut c) = std::fs::canonicalize(existing) {
+            c.extend(rest.iter().rev());
+            return c;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return full,
+        }
+    }
 }
 
 pub fn run(cfg: &BundleConfig) -> i32 {

@@ -73,7 +73,17 @@ pub struct Submission {
 
 /// Files a folder search picks up. CSV is taken too, so that a table sent as CSV is reported
 /// (and not silently passed over).
-const WORKBOOK_EXTENSIONS: [&str; 7] = ["xlsx", "xlsm", "xlsb", "xls", "ods", "et", "csv"];
+/// Files a folder search reads. Besides workbooks: CSV and templates (read or named), and
+/// other spreadsheet or archive files a department may send (named, with what to do), so that
+/// no table is passed over silently.
+const WORKBOOK_EXTENSIONS: [&str; 13] = [
+    "xlsx", "xlsm", "xlsb", "xls", "ods", "et", "csv", "xltx", "xltm", "xlt", "ett", "numbers",
+    "zip",
+];
+
+/// The largest file read: the biggest real submission is a few megabytes, and a file is held
+/// in memory while it is read.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Expands the paths given on the command line: files as they are, folders searched
 /// recursively for workbooks (skipping Excel's `~$` lock files). The same file named twice is
@@ -89,7 +99,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             for f in found {
                 push_unique(f, &mut out, &mut seen);
             }
-        } else if p.is_file() {
+        } else if p.exists() {
             push_unique(p.clone(), &mut out, &mut seen);
         } else {
             anyhow::bail!("找不到文件或文件夹：{}（请检查路径是否写对）", p.display());
@@ -121,7 +131,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 
 fn is_workbook_name(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.starts_with("~$") || name.starts_with(".~lock") {
+    // Lock files of Excel, WPS and LibreOffice, and the `._name` shadow files and `__MACOSX`
+    // folder a Mac adds to copies and zip archives: none is a department's file.
+    if name.starts_with("~$") || name.starts_with(".~lock") || name.starts_with("._") {
+        return false;
+    }
+    if path.components().any(|c| c.as_os_str() == "__MACOSX") {
         return false;
     }
     path.extension()
@@ -160,8 +175,52 @@ fn mismatch(path: &Path, actual: Format) -> Option<(String, Format)> {
     (comparable && !same).then(|| (ext.to_string(), actual))
 }
 
+/// Records a file that could not be read, with the reason and what to do.
+fn refuse(sub: &mut Submission, name: &str, format: String, message: String) {
+    sub.files.push(FileSummary {
+        file: name.to_string(),
+        format,
+        sheets: 0,
+        readable: false,
+    });
+    sub.findings.push(Finding::new(
+        Code::UnreadableFile,
+        Severity::Error,
+        Location::file(name),
+        message,
+    ));
+}
+
+/// What is wrong with a path before its bytes are read: not a regular file (a pipe or device
+/// would block or never end), or too big to hold.
+fn not_readable(path: &Path) -> Option<String> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Some(format!(
+            "无法读取此文件：文件打不开（{e}）。请确认文件存在、没有被其他程序占用，并且有读取权限"
+        ))
+        }
+    };
+    if !meta.is_file() {
+        return Some("无法读取此文件：这不是普通文件（可能是管道、设备或特殊链接）。请把真正的表格文件复制到这里再检查".to_string());
+    }
+    let mib = |b: u64| b.div_ceil(1024 * 1024);
+    (meta.len() > MAX_FILE_BYTES).then(|| {
+        format!(
+            "无法读取此文件：文件有 {} MB，超过上限 {} MB，不会是一份正常的填报表。请确认选对了文件；如果表格确实这么大，请删除多余的行、列、图片后另存为 .xlsx",
+            mib(meta.len()),
+            mib(MAX_FILE_BYTES)
+        )
+    })
+}
+
 fn read_one(edition: &Edition, path: &Path, sub: &mut Submission) {
     let name = path.display().to_string();
+    if let Some(message) = not_readable(path) {
+        refuse(sub, &name, Format::Unknown.label().to_string(), message);
+        return;
+    }
     let wb = match read_workbook(path) {
         Ok(wb) => wb,
         Err(mut u) => {
@@ -172,34 +231,13 @@ fn read_one(edition: &Edition, path: &Path, sub: &mut Submission) {
                     u.reason
                 );
             }
-            sub.files.push(FileSummary {
-                file: name.clone(),
-                format: u.format.clone(),
-                sheets: 0,
-                readable: false,
-            });
-            sub.findings.push(Finding::new(
-                Code::UnreadableFile,
-                Severity::Error,
-                Location::file(&name),
-                format!("无法读取此文件：{}。{}", u.reason, u.advice),
-            ));
+            let message = format!("无法读取此文件：{}。{}", u.reason, u.advice);
+            refuse(sub, &name, u.format.clone(), message);
             return;
         }
     };
     if wb.sheets.is_empty() {
-        sub.files.push(FileSummary {
-            file: name.clone(),
-            format: wb.format.label().to_string(),
-            sheets: 0,
-            readable: false,
-        });
-        sub.findings.push(Finding::new(
-            Code::UnreadableFile,
-            Severity::Error,
-            Location::file(&name),
-            "无法读取此文件：其中找不到任何工作表（文件结构不完整）。请用 Excel 或 WPS 打开，确认表格内容还在，再另存为 .xlsx 提交".to_string(),
-        ));
+        refuse(sub, &name, wb.format.label().to_string(), "无法读取此文件：其中找不到任何工作表（文件结构不完整）。请用 Excel 或 WPS 打开，确认表格内容还在，再另存为 .xlsx 提交".to_string());
         return;
     }
     sub.files.push(FileSummary {

@@ -93,12 +93,55 @@ fn utf16le(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
 }
 
+/// The format of a whole zip archive, from the names in its directory (and the ODS
+/// mimetype's content): a zip of department workbooks, whose stored entries show `xl/` in
+/// its bytes, is an archive and not a workbook. None when the directory cannot be read.
+fn zip_by_names(bytes: &[u8]) -> Option<Format> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let has = |zip: &zip::ZipArchive<_>, name: &str| zip.index_for_name(name).is_some();
+    if has(&zip, "xl/workbook.bin") {
+        return Some(Format::Xlsb);
+    }
+    if has(&zip, "[Content_Types].xml")
+        && zip
+            .file_names()
+            .any(|n| n.is_ok_and(|n| n.starts_with("xl/")))
+    {
+        return Some(Format::Xlsx);
+    }
+    if has(&zip, "word/document.xml") {
+        return Some(Format::Docx);
+    }
+    if has(&zip, "content.xml") {
+        let mut kind = String::new();
+        if let Ok(m) = zip.by_name("mimetype") {
+            let _ = std::io::Read::read_to_string(&mut std::io::Read::take(m, 200), &mut kind);
+        }
+        if kind.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
+            return Some(Format::Ods);
+        }
+    }
+    if zip
+        .file_names()
+        .any(|n| n.is_ok_and(|n| n.starts_with("xl/")))
+    {
+        // No content types: a damaged workbook rather than an archive; the reader says what
+        // is missing.
+        return Some(Format::Xlsx);
+    }
+    Some(Format::OtherZip)
+}
+
 /// Decides the format from the first bytes (and, for containers, names inside them).
 pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.is_empty() {
         return Format::Empty;
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        if let Some(format) = zip_by_names(bytes) {
+            return format;
+        }
+        // A cut archive has no directory to read: guess from the bytes.
         // The ODS mimetype is stored first and uncompressed; OOXML has [Content_Types].xml.
         let head = &bytes[..bytes.len().min(200)];
         if contains(head, b"application/vnd.oasis.opendocument.spreadsheet") {
