@@ -651,3 +651,49 @@ fn an_allowed_sentinel_among_several_items_is_accepted() {
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// 3-5-6 with two textbooks; the second's ISBN given as `second`.
+fn textbooks(dir: &Path, second: &'static str) -> PathBuf {
+    let p = dir.join(format!("教材-{}.xlsx", second.len()));
+    let row = |id: &'static str, isbn: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("工号", id),
+            ("教师姓名", "王五"),
+            ("教材名称", "应用钢琴教程"),
+            ("出版社", "高等教育出版社"),
+            ("ISBN", isbn),
+            ("出版时间", "2023-05"),
+            ("教材入选情况", "无"),
+        ]
+    };
+    write_tables(
+        &p,
+        &[(
+            "3-5-6",
+            &[&row("000101", "978-7-5668-2059-4"), &row("000102", second)],
+        )],
+    );
+    p
+}
+
+/// A tester found the same book twice, once with hyphens and once without, passed as two
+/// books: rules.md FM-16 says ISBNs are compared without their hyphens.
+#[test]
+fn uniqueness_rule_compares_isbns_without_hyphens() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = check(&[&textbooks(dir.path(), "9787040123456")]);
+    assert!(of_rule(&good, "UQ-10-3-5-6").is_empty());
+    let file = textbooks(dir.path(), "9787566820594");
+    let bad = check(&[&file]);
+    assert_eq!(
+        only(&bad, "UQ-10-3-5-6"),
+        (
+            Code::DuplicateKey,
+            "E3".to_string(),
+            format!(
+                "“ISBN”“9787566820594”重复，与 {} 「表3-5-6 教师主编本专业教材情况」 E2 相同。表3-5-6 教师主编本专业教材情况中每个“ISBN”只能出现一次，请删除重复行或更正",
+                file.display()
+            )
+        )
+    );
+}

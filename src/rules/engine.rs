@@ -615,7 +615,7 @@ impl<'r, 'c> Eval<'r, 'c> {
                     self.run
                         .value(at, c)
                         .filter(|v| v.valid && !v.text.is_empty())
-                        .map(|v| comparable(&v.text))
+                        .map(|v| self.rule.compare.key(&v.text))
                 })
                 .collect();
             let Some(vals) = vals else { continue };

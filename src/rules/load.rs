@@ -10,7 +10,7 @@ use include_dir::{include_dir, Dir};
 use serde::Deserialize;
 
 use super::expr::{self, Scope};
-use super::{IfEmpty, Rule, RuleKind, Ruleset, Target};
+use super::{Compare, IfEmpty, Rule, RuleKind, Ruleset, Target};
 use crate::finding::Severity;
 use crate::schema::{Edition, Table};
 
@@ -61,6 +61,7 @@ struct RuleDef {
     allow: Vec<String>,
     cell: Option<String>,
     if_empty: Option<IfEmpty>,
+    compare: Option<Compare>,
     message: String,
 }
 
@@ -225,6 +226,9 @@ fn compile(
     if def.if_empty.is_some() && !needs_check {
         return Err(format!("a {kind} rule has no `if_empty`"));
     }
+    if def.compare.is_some() && kind != RuleKind::Uniqueness {
+        return Err("only uniqueness rules have `compare`".into());
+    }
     if !def.allow.is_empty() && kind != RuleKind::Existence {
         return Err("only existence rules have `allow`".into());
     }
@@ -295,6 +299,7 @@ fn compile(
         allow: def.allow,
         cell,
         if_empty: def.if_empty.unwrap_or_default(),
+        compare: def.compare.unwrap_or_default(),
         message,
         uses,
         file: file.to_string(),

@@ -102,6 +102,33 @@ pub enum IfEmpty {
     Null,
 }
 
+/// How a uniqueness rule compares values: as written (after the usual normalisation), or as
+/// book numbers, where `978-7-04-012345-6` and `9787040123456` are the same (rules.md FM-16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Compare {
+    #[default]
+    Text,
+    Isbn,
+}
+
+impl Compare {
+    /// The form two values are compared in.
+    pub fn key(self, text: &str) -> String {
+        let text = crate::value::comparable(text);
+        match self {
+            Compare::Text => text,
+            Compare::Isbn => text
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_uppercase())
+                .collect::<String>()
+                .trim_start_matches("ISBN")
+                .to_string(),
+        }
+    }
+}
+
 /// A table and some of its columns, looked up by an existence or exclusivity rule.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -127,6 +154,8 @@ pub struct Rule {
     /// The column where findings are placed.
     pub cell: String,
     pub if_empty: IfEmpty,
+    /// How a uniqueness rule compares values.
+    pub compare: Compare,
     pub message: expr::Message,
     /// Tables other than `table` the rule needs: targets and tables named in functions.
     pub uses: Vec<String>,
