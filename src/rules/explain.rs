@@ -22,7 +22,7 @@ pub struct Explanation {
     #[serde(default, deserialize_with = "text_or_number")]
     pub key: Option<String>,
     /// The office's explanation.
-    #[serde(rename = "说明", alias = "note")]
+    #[serde(rename = "说明")]
     pub note: String,
 }
 
@@ -167,17 +167,34 @@ impl Explanations {
                 );
                 continue;
             }
-            let why = if errors > 0 {
-                format!(
-                    "对应的是 {errors} 个错误。错误不能用说明接受，必须改正数据；请删除这条说明"
-                )
-            } else if rules.is_some_and(|r| r.rule(&e.rule).is_none()) {
+            let rule = rules.and_then(|r| r.rule(&e.rule));
+            // A key written as a number loses its leading zeros (`key = 523397` for 000523397).
+            let lost_zeros = e.key.as_ref().and_then(|k| {
+                findings.iter().find_map(|f| {
+                    let fk = f.key.as_ref()?;
+                    let same_rule = f.rule.as_deref() == Some(e.rule.as_str());
+                    (same_rule && fk.len() > k.len() && fk.trim_start_matches('0') == k)
+                        .then(|| fk.clone())
+                })
+            });
+            let why = if let Some(full) = lost_zeros {
+                format!("没有对应的警告：键 {} 可能少了前面的 0，有一条警告的键是 {full}。请写成 key = \"{full}\"（加英文双引号，0 就不会丢）", e.key.as_deref().unwrap_or(""))
+            } else if let (Some(r), Some(t)) = (rule, &e.table) {
+                if &r.table != t {
+                    format!(
+                        "：规则 {} 的警告都在表{}，这条说明写的是表{t}，请改正表号",
+                        e.rule, r.table
+                    )
+                } else {
+                    stale(errors)
+                }
+            } else if errors == 0 && rules.is_some() && rule.is_none() {
                 format!(
                     "没有编号为 {} 的规则，请核对规则编号（statedata rules 可列出全部规则）",
                     e.rule
                 )
             } else {
-                "没有对应的警告（数据可能已经改正），请删除这条说明".to_string()
+                stale(errors)
             };
             let mut f = Finding::new(
                 Code::UnusedExplanation,
@@ -195,6 +212,15 @@ impl Explanations {
             unused.push(f);
         }
         findings.extend(unused);
+    }
+}
+
+/// Why an explanation of a known rule and table matched no warning.
+fn stale(errors: usize) -> String {
+    if errors > 0 {
+        format!("对应的是 {errors} 个错误。错误不能用说明接受，必须改正数据；请删除这条说明")
+    } else {
+        "没有对应的警告（数据可能已经改正），请删除这条说明".to_string()
     }
 }
 
@@ -297,6 +323,22 @@ key = "gone"
         ex.apply(None, &BTreeSet::new(), &mut f);
         assert_eq!(f[0].accepted, None, "a rule's own failure stays open");
         assert_eq!(f[1].accepted.as_deref(), Some("理由"));
+    }
+
+    #[test]
+    fn a_key_that_lost_its_zeros_is_pointed_out() {
+        let ex = Explanations::parse(
+            "e.toml",
+            "[[explanation]]\nrule = \"X\"\nkey = 523397\n说明 = \"延迟退休\"\n",
+        )
+        .unwrap();
+        let mut f = vec![warning("X", "000523397")];
+        ex.apply(None, &BTreeSet::new(), &mut f);
+        assert_eq!(f[0].accepted, None);
+        assert_eq!(
+            f[1].message,
+            "第 1 条说明（规则 X，523397）没有对应的警告：键 523397 可能少了前面的 0，有一条警告的键是 000523397。请写成 key = \"000523397\"（加英文双引号，0 就不会丢）"
+        );
     }
 
     #[test]
