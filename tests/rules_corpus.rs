@@ -90,6 +90,31 @@ fn a_name_mismatch_names_the_registered_name_at_the_cell() {
     assert_eq!(f.related.len(), 1, "the 5-1-1 row is named");
 }
 
+/// The ISBN in 科技处.xls D6 is the text `9.787563953387E12`: the number was once shown in
+/// scientific notation and saved so; the clerk is told that, not "wrong check digit".
+#[test]
+fn an_isbn_in_scientific_notation_is_called_so() {
+    let (_, out) = check_paths(&[corpus()]);
+    let f: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.rule.as_deref() == Some("FM-16-1"))
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].location.cell.unwrap().a1(), "D6");
+    assert!(f[0].message.contains("科学计数法"), "{}", f[0].message);
+    let other = out
+        .findings
+        .iter()
+        .find(|f| f.rule.as_deref() == Some("FM-16-2"))
+        .unwrap();
+    assert!(
+        other.message.contains("位数或校验位不对"),
+        "{}",
+        other.message
+    );
+}
+
 /// Ids of `rules.md` §1 (`| XX-NN |` rows of the tables).
 fn rules_md_ids() -> BTreeSet<String> {
     let root = std::env::var("STATEDATA_SHARED").unwrap_or_else(|_| "../shared".to_string());
