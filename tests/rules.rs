@@ -330,8 +330,10 @@ fn existence_rule_a_unit_is_named_as_registered() {
     assert_eq!(
         only(&bad, "RF-01-1-4-1"),
         (
+            // The unit number (G2) is registered; the name beside it (F2) is what differs and
+            // what the message asks the clerk to change.
             Code::ReferenceError,
-            "G2".to_string(),
+            "F2".to_string(),
             "所属单位号 01 在表1-3（学校教学科研单位）中登记的名称是“计算机学院”，本表填的是“计算机系”。请把所属单位名称改为登记的名称，或核对所属单位号".to_string()
         )
     );

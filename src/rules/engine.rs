@@ -712,7 +712,18 @@ impl<'r, 'c> Eval<'r, 'c> {
                         };
                         let msg = self.render(&b, at, &items);
                         let mut f = self.finding(at, msg, Some(t.join("+")));
+                        f.value = Some(t[0].clone());
                         if let Some(e) = found.first() {
+                            // The code is registered with other names: the finding goes to the
+                            // first cell that differs, the one the clerk is asked to change.
+                            let differs = (1..cols.len()).find(|&j| rest[j - 1] != e.rest[j - 1]);
+                            if let (Some(j), true) =
+                                (differs, self.rule.cell == self.rule.columns[0])
+                            {
+                                f.location = self.run.location(at, cols[j]);
+                                f.column = Some(self.table.columns[cols[j]].name.clone());
+                                f.value = Some(t[j].clone());
+                            }
                             f = f.related(e.at.clone());
                         }
                         f
