@@ -65,6 +65,51 @@ struct RuleDef {
     message: String,
 }
 
+/// A cell compared with a quoted literal must be able to equal it: a number column is a number
+/// in expressions (`{学制} == '4'` is never true), and an option column holds only its options
+/// (`{招生状态} == '在招生'` never applies). Both would load and silently judge wrongly.
+fn literal_comparisons(src: &str, table: &Table) -> Result<(), String> {
+    use crate::schema::Kind;
+    static PAIRS: std::sync::LazyLock<[regex::Regex; 2]> = std::sync::LazyLock::new(|| {
+        [
+            regex::Regex::new(r"\{([^{}=]+)\}\s*(?:==|!=)\s*'([^']*)'").unwrap(),
+            regex::Regex::new(r"'([^']*)'\s*(?:==|!=)\s*\{([^{}=]+)\}").unwrap(),
+        ]
+    });
+    for (i, re) in PAIRS.iter().enumerate() {
+        for c in re.captures_iter(src) {
+            let (name, lit) = if i == 0 {
+                (&c[1], &c[2])
+            } else {
+                (&c[2], &c[1])
+            };
+            let Some(col) = table.column(name) else {
+                continue;
+            };
+            // A sentinel the column allows (`无`, `000000`) is text whatever the kind.
+            if col.allow.iter().any(|a| a == lit) {
+                continue;
+            }
+            match col.kind {
+                Kind::Integer | Kind::Year | Kind::Decimal => {
+                    return Err(format!(
+                        "“{name}” is a number column: compare it with a number, not '{lit}'"
+                    ));
+                }
+                Kind::YesNo | Kind::Enum
+                    if !lit.is_empty()
+                        && (col.kind == Kind::YesNo || !col.options.is_empty())
+                        && col.option_for(lit).is_none() =>
+                {
+                    return Err(format!("'{lit}' is not an option of “{name}”"));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Variables an expression may use besides placeholders, per kind.
 fn extra_vars(kind: RuleKind, in_message: bool) -> &'static [&'static str] {
     const BASE: &[&str] = &["Y", "period_start", "period_end"];
@@ -197,6 +242,11 @@ fn compile(
         .map(|w| expr::compile(w, &scope))
         .transpose()
         .map_err(|e| format!("when: {e}"))?;
+    for (what, src) in [("when", &def.when), ("check", &def.check)] {
+        if let Some(src) = src {
+            literal_comparisons(src, table).map_err(|e| format!("{what}: {e}"))?;
+        }
+    }
     let needs_check = matches!(kind, RuleKind::Row | RuleKind::Date | RuleKind::Aggregate);
     let check = match (&def.check, needs_check) {
         (Some(c), true) => Some(expr::compile(c, &scope).map_err(|e| format!("check: {e}"))?),
@@ -330,6 +380,12 @@ message = "工号 {工号}：任教类型为“{任教类型}”"
 "#;
 
     #[test]
+    fn a_sentinel_the_column_allows_may_be_compared_as_text() {
+        let text = GOOD.replace("{任教类型} == '专业课'", "{专业任教时间} != '无'");
+        assert!(load(&text).is_ok());
+    }
+
+    #[test]
     fn a_good_rule_loads_with_its_cell() {
         let rs = load(GOOD).unwrap();
         assert_eq!(rs.rules.len(), 1);
@@ -356,6 +412,19 @@ message = "工号 {工号}：任教类型为“{任教类型}”"
                 "severity",
             ),
             (format!("{GOOD}{GOOD}"), "earlier"),
+            // Comparisons that load in CEL but can never be true.
+            (
+                GOOD.replace("{任教类型} == '专业课'", "{专业任教时间} == '2020'"),
+                "number column",
+            ),
+            (
+                GOOD.replace("{是否双师双能型} == '是'", "'Y' == {是否双师双能型}"),
+                "not an option",
+            ),
+            (
+                GOOD.replace("== '专业课'", "!= '专业课程'"),
+                "not an option",
+            ),
             (
                 GOOD.replace(
                     "{任教类型} == '专业课'",
