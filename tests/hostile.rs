@@ -350,6 +350,7 @@ fn cases() -> Vec<Case> {
         cell_cases(),
         sheet_cases(),
         other_format_cases(),
+        bound_cases(),
     ]
     .into_iter()
     .flatten()
@@ -1041,6 +1042,152 @@ fn other_format_cases() -> Vec<Case> {
         .wants(cell("merged-cell", UNITS, "C3"))
         .wants(cell("merged-cell", UNITS, "C4"))
         .reads(UNITS, 3),
+    ]
+}
+
+/// `col` (0-based) as column letters: 0 → A, 2499 → CRE.
+fn col_letters(mut col: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap()
+}
+
+/// The standard 表1-2 and sheets `数据1`, `数据2` … whose XML is given (rows only).
+fn units_and_sheets(tag: usize, sheets: &[String]) -> Vec<u8> {
+    let names: Vec<String> = (1..=sheets.len()).map(|i| format!("数据{i}")).collect();
+    let mut all = vec![(UNITS, units_grid(tag))];
+    all.extend(names.iter().map(|n| (n.as_str(), vec![])));
+    let mut p = Package::read(&xlsx(&all));
+    for (i, rows) in sheets.iter().enumerate() {
+        let xml = format!(
+            "{}{rows}{}",
+            samples::WORKSHEET_HEAD,
+            samples::WORKSHEET_TAIL
+        );
+        p.set(&sheet_part(i + 2), xml);
+    }
+    p.bytes()
+}
+
+/// Rows `1..=rows` each with a value in column A and one in column `far` (0-based).
+fn rows_with_far_cells(rows: u32, far: u32) -> String {
+    let far = col_letters(far);
+    (1..=rows)
+        .map(|r| {
+            format!(
+                "<row r=\"{r}\">{}{}</row>",
+                c_inline(&format!("A{r}"), "x"),
+                c_inline(&format!("{far}{r}"), "x")
+            )
+        })
+        .collect()
+}
+
+/// Resource bounds that no single sheet reaches: what the reader holds for a whole workbook,
+/// a cell the ods guard must count although it has no value type, and work that grew with the
+/// square of a sheet's size.
+fn bound_cases() -> Vec<Case> {
+    vec![
+        case("ods-value-without-type-bomb", "value-bomb.ods", |e| {
+            // `office:value` alone (no `office:value-type`) is still a number to the reader:
+            // 900,000 rows × 100 cells from 200 bytes.
+            let mut body = ods_table(UNITS, &units_ods_rows(e.tag), "", "");
+            body.push_str(concat!(
+                r#"<table:table table:name="数据">"#,
+                r#"<table:table-row table:number-rows-repeated="900000">"#,
+                r#"<table:table-cell office:value="1" table:number-columns-repeated="100"/>"#,
+                "</table:table-row></table:table>"
+            ));
+            ods_with_body(&body)
+        })
+        .wants(sheet("unreadable-sheet", "数据"))
+        .reads_units(UNITS)
+        .or_instead(file("unreadable-file").says(&["数据"])),
+        case("ods-string-value-without-text-bomb", "string-bomb.ods", |e| {
+            let mut body = ods_table(UNITS, &units_ods_rows(e.tag), "", "");
+            body.push_str(concat!(
+                r#"<table:table table:name="数据">"#,
+                r#"<table:table-row table:number-rows-repeated="900000">"#,
+                r#"<table:table-cell office:string-value="x" table:number-columns-repeated="100"/>"#,
+                "</table:table-row></table:table>"
+            ));
+            ods_with_body(&body)
+        })
+        .wants(sheet("unreadable-sheet", "数据"))
+        .reads_units(UNITS)
+        .or_instead(file("unreadable-file").says(&["数据"])),
+        case("many-sheets-each-with-a-far-cell", "many-sparse.xlsx", |e| {
+            // 24 sheets with A1 and CRC2000 only: each spans 5 million cells, and all of them
+            // together 120 million, but they hold two cells each.
+            let far = format!(
+                "<row r=\"1\">{}</row><row r=\"2000\">{}</row>",
+                c_inline("A1", "x"),
+                c_inline("CRC2000", "x")
+            );
+            units_and_sheets(e.tag, &vec![far; 24])
+        })
+        .wants(sheet("unmatched-sheet", "数据24"))
+        .never("unreadable-sheet", "")
+        .reads_units(UNITS),
+        case("sheets-beyond-the-workbook-budget", "sparse-budget.xlsx", |e| {
+            // Three sheets of 2,000 rows, each row with a cell in A and one in CRE: each sheet
+            // holds 5 million cells, the limit of a sheet; the second one takes the workbook
+            // beyond its limit of 10 million, and so does the third.
+            units_and_sheets(e.tag, &vec![rows_with_far_cells(2000, 2499); 3])
+        })
+        .wants(sheet("unreadable-sheet", "数据2").says(&["10000000"]))
+        .wants(sheet("unreadable-sheet", "数据3").says(&["10000000"]))
+        .wants(sheet("unmatched-sheet", "数据1"))
+        .reads_units(UNITS),
+        case("boolean-cell-holding-2", "bool-2.xlsx", |e| {
+            units_with_cells(e.tag, &[("B2", "<c r=\"B2\" t=\"b\"><v>2</v></c>".into())])
+        })
+        .wants(cell("cell-error", UNITS, "B2").says(&["2"]))
+        .reads_units(UNITS),
+        case("cell-address-in-row-zero", "ref-row-zero.xlsx", |e| {
+            let xml = "<c r=\"D0\" t=\"inlineStr\"><is><t>张三</t></is></c>";
+            units_with_cells(e.tag, &[("D2", xml.into())])
+        })
+        .wants(cell("cell-error", UNITS, "D2").says(&["D0"]))
+        .reads_units(UNITS),
+        case("table-guessed-on-a-long-sheet", "long-export.xlsx", |e| {
+            // A 表1-2 exported under another name, 30,000 rows: its header says which table
+            // it is, and finding that took seconds per table on every row.
+            let mut rows = units_grid(e.tag);
+            for r in 0..30_000 {
+                rows.push(vec![
+                    format!("单位{}-{r}", e.tag),
+                    format!("{:03}{r:05}", e.tag),
+                    "其他".to_string(),
+                    "张三".to_string(),
+                ]);
+            }
+            xlsx(&[("原始导出", rows)])
+        })
+        .wants(sheet("table-by-header", "原始导出"))
+        .wants(cell("enum-error", "原始导出", "C4"))
+        .reads("原始导出", 30_003),
+        case("many-formulas-without-values", "formulas-no-values.xlsx", |e| {
+            // 80,000 formulas a program wrote without results (and errors the reader does
+            // not know): each was put in by searching all cells put in before it.
+            let rows: String = (1..=40_000)
+                .map(|r| {
+                    format!(
+                        "<row r=\"{r}\"><c r=\"A{r}\"><f>1+{r}</f></c><c r=\"B{r}\" t=\"e\"><f>SEQUENCE(2)</f><v>#SPILL!</v></c></row>"
+                    )
+                })
+                .collect();
+            units_and_sheets(e.tag, &[rows])
+        })
+        .wants(sheet("unmatched-sheet", "数据1"))
+        .reads_units(UNITS),
     ]
 }
 

@@ -8,7 +8,7 @@ use std::io::{BufReader, Cursor, Read};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::workbook::MAX_SHEET_CELLS;
+use super::workbook::{MAX_SHEET_CELLS, MAX_WORKBOOK_CELLS};
 use crate::finding::CellRef;
 
 /// The most one zip entry (a sheet's XML, the shared strings) may expand to. A real sheet of
@@ -108,8 +108,24 @@ fn attr_u64(e: &BytesStart<'_>, name: &str) -> u64 {
         .max(1)
 }
 
-fn has_attr(e: &BytesStart<'_>, name: &str) -> bool {
-    attr_text(e, name).is_some()
+/// Whether an ods cell may hold something the reader fills in. The reader materialises a
+/// cell with any value attribute (`office:value`, `office:string-value`, `office:value-type`
+/// …), a formula, or content (`<text:p>`): only an empty element whose attributes are all
+/// layout (style, repeat, span, validation) is surely empty. Attributes are compared by their
+/// local name, whatever the namespace prefix.
+fn may_hold_value(e: &BytesStart<'_>, has_content: bool) -> bool {
+    const LAYOUT: [&str; 5] = [
+        "style-name",
+        "number-columns-repeated",
+        "number-rows-spanned",
+        "number-columns-spanned",
+        "content-validation-name",
+    ];
+    has_content
+        || e.attributes().flatten().any(|a| {
+            let local = a.key.local_name();
+            !LAYOUT.contains(&AsRef::<str>::as_ref(&local))
+        })
 }
 
 /// The used area of one ods table while scanning.
@@ -143,7 +159,9 @@ impl Extent {
 pub type OdsMerges = std::collections::HashMap<String, Vec<(CellRef, CellRef)>>;
 
 /// Refuses an ods file one of whose sheets spans more than `MAX_SHEET_CELLS` cells with data,
-/// counting repeated rows and columns as the reader would expand them; gives the merged areas.
+/// or whose sheets together span more than `MAX_WORKBOOK_CELLS` (the reader holds every sheet
+/// of an ods at once), counting repeated rows and columns as the reader would expand them, and
+/// any cell that may hold a value (see `may_hold_value`); gives the merged areas.
 pub fn ods_extent(bytes: &[u8]) -> Result<OdsMerges, String> {
     let mut merges = OdsMerges::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
@@ -156,6 +174,8 @@ pub fn ods_extent(bytes: &[u8]) -> Result<OdsMerges, String> {
     let mut buf = Vec::new();
     let mut table = String::new();
     let mut extent = Extent::default();
+    // The spans of the tables before this one.
+    let mut total: u64 = 0;
     let (mut row, mut row_repeats, mut col) = (0u64, 1u64, 0u64);
     loop {
         let ev = match reader.read_event_into(&mut buf) {
@@ -164,21 +184,22 @@ pub fn ods_extent(bytes: &[u8]) -> Result<OdsMerges, String> {
         };
         match ev {
             Event::Eof => return Ok(merges),
-            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+            Event::Start(ref e) | Event::Empty(ref e) => match e.local_name().as_ref() {
                 "table" => {
-                    table = attr_text(&e, "table:name").unwrap_or_default();
+                    total = total.saturating_add(extent.span());
+                    table = attr_text(e, "table:name").unwrap_or_default();
                     extent = Extent::default();
                     row = 0;
                 }
                 "table-row" => {
-                    row_repeats = attr_u64(&e, "table:number-rows-repeated");
+                    row_repeats = attr_u64(e, "table:number-rows-repeated");
                     col = 0;
                 }
                 "table-cell" | "covered-table-cell" => {
-                    let repeats = attr_u64(&e, "table:number-columns-repeated");
+                    let repeats = attr_u64(e, "table:number-columns-repeated");
                     let (rs, cs) = (
-                        attr_u64(&e, "table:number-rows-spanned"),
-                        attr_u64(&e, "table:number-columns-spanned"),
+                        attr_u64(e, "table:number-rows-spanned"),
+                        attr_u64(e, "table:number-columns-spanned"),
                     );
                     if (rs > 1 || cs > 1) && row < u32::MAX as u64 && col < u32::MAX as u64 {
                         let end = (
@@ -190,9 +211,17 @@ pub fn ods_extent(bytes: &[u8]) -> Result<OdsMerges, String> {
                             CellRef::new(end.0, end.1),
                         ));
                     }
-                    if has_attr(&e, "office:value-type") || has_attr(&e, "table:formula") {
+                    if may_hold_value(e, matches!(ev, Event::Start(_))) {
                         extent.add(row, row + row_repeats - 1, col, col + repeats - 1);
-                        if extent.span() > MAX_SHEET_CELLS {
+                        let span = extent.span();
+                        if span <= MAX_SHEET_CELLS
+                            && total.saturating_add(span) > MAX_WORKBOOK_CELLS
+                        {
+                            return Err(format!(
+                                "各工作表的已用区域合计超过 {MAX_WORKBOOK_CELLS} 个单元格（到工作表“{table}”为止），多半是一些工作表远处的单元格误填了内容；请删除各工作表中多余的行、列后保存，或把表格分成几个文件提交"
+                            ));
+                        }
+                        if span > MAX_SHEET_CELLS {
                             let far = CellRef::new(
                                 (row + row_repeats - 1).min(u32::MAX as u64) as u32,
                                 (col + repeats - 1).min(u32::MAX as u64) as u32,
@@ -276,6 +305,23 @@ mod tests {
             r#"<table:table-row>{cell}{cell}</table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#
         ));
         assert!(ods_extent(&fine).is_ok());
+        // A value without a type, or content alone, is still read: counted as well. Cells
+        // that only carry a style are empty.
+        for cell in [
+            r#"<table:table-cell office:value="1" table:number-columns-repeated="100"/>"#,
+            r#"<table:table-cell office:string-value="x" table:number-columns-repeated="100"/>"#,
+            r#"<table:table-cell office:boolean-value="true" table:number-columns-repeated="100"/>"#,
+            r#"<table:table-cell table:number-columns-repeated="100"><text:p>x</text:p></table:table-cell>"#,
+        ] {
+            let bomb = ods(&format!(
+                r#"<table:table-row table:number-rows-repeated="900000">{cell}</table:table-row>"#
+            ));
+            assert!(ods_extent(&bomb).is_err(), "{cell}");
+        }
+        let styled = ods(
+            r#"<table:table-row table:number-rows-repeated="900000"><table:table-cell table:style-name="ce1" table:number-columns-repeated="100"/></table:table-row>"#,
+        );
+        assert!(ods_extent(&styled).is_ok());
         let merged = ods(
             r#"<table:table-row><table:table-cell table:number-rows-spanned="2" table:number-columns-spanned="3" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#,
         );

@@ -2,6 +2,8 @@
 //! its header row is (title rows and merged cells above it are tolerated), or whether it is a
 //! vertical 项目 | 内容 form; then cutting the data rows into records.
 
+use std::collections::HashMap;
+
 use super::workbook::{Grid, Sheet, Workbook};
 use super::{Cell, Part, Record};
 use crate::finding::{CellRef, Code, Finding, Location, Severity};
@@ -11,6 +13,14 @@ use crate::xlsx::OWN_SHEETS;
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: u32 = 30;
+
+/// How many rows from the top are searched for the names of a vertical 项目 | 内容 form. A
+/// form has one row per column (at most some 25) under a few title rows; searching every row
+/// of a 40,000-row list for them took seconds per table.
+const VERTICAL_SEARCH_ROWS: u32 = 200;
+
+/// How many columns from the left may hold the names of a vertical form.
+const VERTICAL_NAME_COLS: u32 = 4;
 
 /// Excel's limit on the length of a sheet name (UTF-16 units).
 const EXCEL_SHEET_NAME_MAX: usize = 31;
@@ -114,7 +124,27 @@ struct HeaderFit {
     matched: usize,
 }
 
-fn fit_header(grid: &Grid, table: &Table, row: u32) -> HeaderFit {
+/// A table's column names (and aliases) as compared → the first column with that name: what
+/// `Column::matches_header` tells, computed once per table rather than once per cell.
+fn header_names(table: &Table) -> HashMap<String, usize> {
+    let mut names = HashMap::new();
+    for (i, c) in table.columns.iter().enumerate() {
+        for n in std::iter::once(&c.name).chain(&c.aliases) {
+            let n = comparable(n);
+            if !n.is_empty() {
+                names.entry(n).or_insert(i);
+            }
+        }
+    }
+    names
+}
+
+/// The first column of `table` whose name (or alias) is `text`.
+fn column_named(names: &HashMap<String, usize>, text: &str) -> Option<usize> {
+    names.get(&comparable(text)).copied()
+}
+
+fn fit_header(grid: &Grid, table: &Table, names: &HashMap<String, usize>, row: u32) -> HeaderFit {
     let mut columns = vec![None; table.columns.len()];
     let mut unknown = Vec::new();
     let mut matched = 0;
@@ -124,7 +154,7 @@ fn fit_header(grid: &Grid, table: &Table, row: u32) -> HeaderFit {
             continue;
         }
         let text = raw.display();
-        match table.columns.iter().position(|c| c.matches_header(&text)) {
+        match column_named(names, &text) {
             Some(i) if columns[i].is_none() => {
                 columns[i] = Some(col);
                 matched += 1;
@@ -149,23 +179,24 @@ struct VerticalFit {
     first_row: u32,
 }
 
-fn fit_vertical(grid: &Grid, table: &Table) -> Option<VerticalFit> {
+fn fit_vertical(grid: &Grid, table: &Table, names: &HashMap<String, usize>) -> Option<VerticalFit> {
     let mut best: Option<VerticalFit> = None;
-    let last_col = grid.end_col().min(grid.origin.1 + 4);
+    let last_col = grid
+        .end_col()
+        .min(grid.origin.1.saturating_add(VERTICAL_NAME_COLS));
+    let last_row = grid
+        .end_row()
+        .min(grid.origin.0.saturating_add(VERTICAL_SEARCH_ROWS));
     for col in grid.origin.1..last_col {
         let mut rows = vec![None; table.columns.len()];
         let mut matched = 0;
         let mut first_row = u32::MAX;
-        for row in grid.origin.0..grid.end_row() {
+        for row in grid.origin.0..last_row {
             let raw = grid.get(row, col);
             if raw.is_blank() {
                 continue;
             }
-            if let Some(i) = table
-                .columns
-                .iter()
-                .position(|c| c.matches_header(&raw.display()))
-            {
+            if let Some(i) = column_named(names, &raw.display()) {
                 if rows[i].is_none() {
                     rows[i] = Some(row);
                     matched += 1;
@@ -185,35 +216,92 @@ fn fit_vertical(grid: &Grid, table: &Table) -> Option<VerticalFit> {
     best
 }
 
-/// The most columns of `table` that one header row (or, for a single-record table, one
-/// vertical name column) of the grid names.
-fn best_fit(grid: &Grid, table: &Table) -> usize {
-    let last = grid.end_row().min(grid.origin.0 + HEADER_SEARCH_ROWS);
-    let h = (grid.origin.0..last)
-        .map(|r| fit_header(grid, table, r).matched)
-        .max()
-        .unwrap_or(0);
-    let v = if table.shape == Shape::Single {
-        fit_vertical(grid, table).map_or(0, |v| v.matched)
-    } else {
-        0
-    };
-    h.max(v)
+/// The texts of a sheet where headers are searched, compared as names are: every non-blank
+/// cell of the first `HEADER_SEARCH_ROWS` rows, and of the first `VERTICAL_NAME_COLS` columns
+/// down to `VERTICAL_SEARCH_ROWS` (for vertical forms). Made once per sheet, so that guessing
+/// the table by its header costs one look-up per cell and table, not a comparison per cell,
+/// table and column name.
+struct HeaderTexts {
+    /// Per header row: the texts of its non-blank cells.
+    rows: Vec<Vec<String>>,
+    /// Per name column: the texts of its non-blank cells.
+    cols: Vec<Vec<String>>,
+}
+
+impl HeaderTexts {
+    fn of(grid: &Grid) -> HeaderTexts {
+        let text = |row, col| {
+            let raw = grid.get(row, col);
+            (!raw.is_blank()).then(|| comparable(&raw.display()))
+        };
+        let last = grid
+            .end_row()
+            .min(grid.origin.0.saturating_add(HEADER_SEARCH_ROWS));
+        let rows = (grid.origin.0..last)
+            .map(|r| {
+                (grid.origin.1..grid.end_col())
+                    .filter_map(|c| text(r, c))
+                    .collect()
+            })
+            .collect();
+        let last_col = grid
+            .end_col()
+            .min(grid.origin.1.saturating_add(VERTICAL_NAME_COLS));
+        let last_row = grid
+            .end_row()
+            .min(grid.origin.0.saturating_add(VERTICAL_SEARCH_ROWS));
+        let cols = (grid.origin.1..last_col)
+            .map(|c| {
+                (grid.origin.0..last_row)
+                    .filter_map(|r| text(r, c))
+                    .collect()
+            })
+            .collect();
+        HeaderTexts { rows, cols }
+    }
+
+    /// The most columns of `table` that one header row (or, for a single-record table, one
+    /// vertical name column) names: as `fit_header` and `fit_vertical` count them.
+    fn best_fit(&self, table: &Table) -> usize {
+        let names = header_names(table);
+        let mut seen = vec![false; table.columns.len()];
+        let mut count = |texts: &Vec<String>| {
+            seen.iter_mut().for_each(|s| *s = false);
+            let mut matched = 0;
+            for t in texts {
+                if let Some(&i) = names.get(t) {
+                    if !seen[i] {
+                        seen[i] = true;
+                        matched += 1;
+                    }
+                }
+            }
+            matched
+        };
+        let h = self.rows.iter().map(&mut count).max().unwrap_or(0);
+        let v = if table.shape == Shape::Single {
+            self.cols.iter().map(&mut count).max().unwrap_or(0)
+        } else {
+            0
+        };
+        h.max(v)
+    }
 }
 
 /// Whether the grid holds the table's header well enough to read it.
 fn fits(grid: &Grid, table: &Table) -> bool {
-    enough(best_fit(grid, table), table.columns.len())
+    enough(HeaderTexts::of(grid).best_fit(table), table.columns.len())
 }
 
 /// The one table whose header the grid holds almost whole (at least 80% of its columns and at
 /// least three, or all of a shorter table); None when no table or more than one fits best.
 pub fn identify_by_header<'e>(edition: &'e Edition, grid: &Grid) -> Option<&'e Table> {
+    let texts = HeaderTexts::of(grid);
     let mut best: Option<(&Table, usize, usize)> = None;
     let mut tie = false;
     for t in &edition.tables {
         let total = t.columns.len();
-        let matched = best_fit(grid, t);
+        let matched = texts.best_fit(t);
         if matched < total.min(3) || matched * 5 < total * 4 {
             continue;
         }
@@ -363,12 +451,13 @@ pub fn locate_sheet(
     }
 
     let total = table.columns.len();
+    let names = header_names(table);
     let last = grid.end_row().min(grid.origin.0 + HEADER_SEARCH_ROWS);
     let horizontal = (grid.origin.0..last)
-        .map(|r| fit_header(grid, table, r))
+        .map(|r| fit_header(grid, table, &names, r))
         .max_by_key(|f| (f.matched, std::cmp::Reverse(f.row)));
     let vertical = if table.shape == Shape::Single {
-        fit_vertical(grid, table)
+        fit_vertical(grid, table, &names)
     } else {
         None
     };

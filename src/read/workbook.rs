@@ -57,6 +57,11 @@ impl Grid {
         }
     }
 
+    /// How many cells the grid holds (rows hold cells up to their last non-blank one).
+    pub fn cells(&self) -> u64 {
+        self.rows.iter().map(|r| r.len() as u64).sum()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rows.iter().all(|r| r.iter().all(Raw::is_blank))
     }
@@ -303,6 +308,8 @@ where
         .map(|(i, s)| (i, s.name.clone(), s.visible == SheetVisible::Visible))
         .collect();
     let mut sheets = Vec::new();
+    // The cells the grids read so far hold, within `MAX_WORKBOOK_CELLS`.
+    let mut held: u64 = 0;
     for (position, name, visible) in meta {
         let refusal = refused.iter().find(|(id, _)| match id {
             SheetId::Name(n) => *n == name,
@@ -324,7 +331,11 @@ where
         let read = catch_unwind(AssertUnwindSafe(|| (access.grid)(&mut wb, &name, extra)));
         let mut error_cell = None;
         let (grid, error) = match read {
+            Ok(Ok((g, _))) if held.saturating_add(g.cells()) > MAX_WORKBOOK_CELLS => {
+                (Grid::default(), Some(over_budget_error(g.cells())))
+            }
             Ok(Ok((g, skipped))) => {
+                held += g.cells();
                 // Each skipped cell should be one the scan found (formulas without a value
                 // are not skipped: the reader gives them empty).
                 let located = extra
@@ -358,6 +369,12 @@ where
 /// (`XFD1048576`) would otherwise make the reader allocate hundreds of gigabytes and abort.
 pub const MAX_SHEET_CELLS: u64 = 5_000_000;
 
+/// The most cells the grids of one workbook may hold together. Each sheet is bounded by
+/// `MAX_SHEET_CELLS`, but two dozen sheets each with one stray far cell would still take
+/// gigabytes. A grid holds each row up to its last non-blank cell, so this counts the cells
+/// the grids really hold; the sheets read after the budget is spent are refused.
+pub const MAX_WORKBOOK_CELLS: u64 = 2 * MAX_SHEET_CELLS;
+
 /// Why a sheet whose used area grew too big at cell `far` is refused.
 pub(super) fn too_big_error(far: CellRef) -> SheetError {
     (
@@ -366,6 +383,13 @@ pub(super) fn too_big_error(far: CellRef) -> SheetError {
             far.a1()
         ),
         Some(far),
+    )
+}
+
+/// Why a sheet whose grid of `cells` cells would exceed the workbook's budget is refused.
+fn over_budget_error(cells: u64) -> String {
+    format!(
+        "本表有 {cells} 个单元格，加上前面各工作表，整个工作簿超过 {MAX_WORKBOOK_CELLS} 个单元格的上限，本表未读取；多半是有工作表在远处的单元格误填了内容；请删除各工作表中多余的行、列后保存，或把各表分成几个文件提交"
     )
 }
 
@@ -398,19 +422,41 @@ impl Area {
         Ok(())
     }
 
-    /// Puts a cell in, replacing what the reader gave there.
-    fn put(&mut self, at: (u32, u32), raw: Raw) -> Result<(), SheetError> {
-        self.cells.retain(|(p, _)| *p != at);
-        self.add(at, raw)
+    /// Puts cells in, each replacing what the reader gave at its position (and a later one
+    /// at the same position an earlier one). One pass over the cells read, whatever their
+    /// number: replacing them one by one took cells × extra steps.
+    fn put_all(&mut self, extra: &Extra) -> Result<(), SheetError> {
+        if extra.is_empty() {
+            return Ok(());
+        }
+        let mut last: std::collections::HashMap<(u32, u32), usize> =
+            std::collections::HashMap::with_capacity(extra.len());
+        for (i, (at, _)) in extra.iter().enumerate() {
+            last.insert(*at, i);
+        }
+        self.cells.retain(|(p, _)| !last.contains_key(p));
+        for (i, (at, raw)) in extra.iter().enumerate() {
+            if last.get(at) == Some(&i) {
+                self.add(*at, raw.clone())?;
+            }
+        }
+        Ok(())
     }
 
+    /// The grid of the cells: each row holds cells only up to its last non-blank one, so a
+    /// sheet with a stray far cell takes room for that row alone, not for the whole used area.
     fn into_grid(self) -> Grid {
         if self.cells.is_empty() {
             return Grid::default();
         }
         let (r0, c0) = self.min;
-        let (r1, c1) = self.max;
-        let mut rows = vec![vec![Raw::Empty; (c1 - c0 + 1) as usize]; (r1 - r0 + 1) as usize];
+        let (r1, _) = self.max;
+        let mut lens = vec![0usize; (r1 - r0 + 1) as usize];
+        for ((r, c), _) in &self.cells {
+            let len = &mut lens[(r - r0) as usize];
+            *len = (*len).max((c - c0) as usize + 1);
+        }
+        let mut rows: Vec<Vec<Raw>> = lens.into_iter().map(|n| vec![Raw::Empty; n]).collect();
         for ((r, c), raw) in self.cells {
             rows[(r - r0) as usize][(c - c0) as usize] = raw;
         }
@@ -469,9 +515,7 @@ fn stream_sheet(
             )
         },
     )?;
-    for (at, raw) in extra {
-        area.put(*at, raw.clone())?;
-    }
+    area.put_all(extra)?;
     Ok((area.into_grid(), skipped))
 }
 

@@ -131,11 +131,33 @@ struct CellState {
     t: Option<String>,
     formula: Option<String>,
     value: Option<String>,
+    /// The cell's `r` attribute, when it is no cell address (`H0`): the reader skips the cell.
+    bad_ref: Option<String>,
+}
+
+/// Where a cell is: its `r` address, else the column after the last cell of its row; and the
+/// `r` text when it is no address (the reader refuses such a cell: `H0`, `5`, `A-1`). Such a
+/// cell is put at the column its letters name, if they do.
+fn cell_at(e: &BytesStart<'_>, row: u32, col: u32) -> ((u32, u32), Option<String>) {
+    let Some(r) = attr(e, "r") else {
+        return ((row, col), None);
+    };
+    match position(&r) {
+        Some(at) => (at, None),
+        None => {
+            let letters = r.trim_end_matches(|c: char| c.is_ascii_digit());
+            let col = position(&format!("{letters}1")).map_or(col, |(_, c)| c);
+            ((row, col), Some(r))
+        }
+    }
 }
 
 impl CellState {
     /// What the cell holds that calamine cannot give, if anything.
     fn problem(&self, strings: usize) -> Option<Raw> {
+        if let Some(r) = &self.bad_ref {
+            return Some(Raw::Error(format!("单元格地址 r=\"{r}\" 无效")));
+        }
         let v = self.value.as_deref().map(str::trim).unwrap_or("");
         if v.is_empty() {
             // A formula cell with no cached value: Excel computed nothing, or a program wrote
@@ -159,6 +181,15 @@ impl CellState {
                     "文本编号 {v} 在文件的共享文本表中不存在"
                 ))),
             },
+            Some("b")
+                if !(matches!(v, "0" | "1")
+                    || v.eq_ignore_ascii_case("true")
+                    || v.eq_ignore_ascii_case("false")) =>
+            {
+                Some(Raw::Error(format!(
+                    "逻辑值单元格中的内容“{v}”不是 TRUE 或 FALSE"
+                )))
+            }
             Some("n") if v.parse::<f64>().is_err() => {
                 Some(Raw::Error(format!("数值单元格中的内容“{v}”不是数字")))
             }
@@ -217,13 +248,12 @@ pub fn problems(bytes: &[u8], skip: &[(String, String)]) -> Problems {
                         col = 0;
                     }
                     "c" => {
-                        let at = attr(&e, "r")
-                            .and_then(|v| position(&v))
-                            .unwrap_or((row, col));
-                        col = at.1 + 1;
+                        let (at, bad_ref) = cell_at(&e, row, col);
+                        col = at.1.saturating_add(1);
                         cell = Some(CellState {
                             at: Some(at),
                             t: attr(&e, "t"),
+                            bad_ref,
                             ..Default::default()
                         });
                     }
@@ -238,10 +268,12 @@ pub fn problems(bytes: &[u8], skip: &[(String, String)]) -> Problems {
                 },
                 Event::Empty(e) => match local(&e).as_str() {
                     "c" => {
-                        let at = attr(&e, "r")
-                            .and_then(|v| position(&v))
-                            .unwrap_or((row, col));
-                        col = at.1 + 1;
+                        let (at, bad_ref) = cell_at(&e, row, col);
+                        col = at.1.saturating_add(1);
+                        if let Some(r) = bad_ref {
+                            let error = format!("单元格地址 r=\"{r}\" 无效");
+                            found.push((at, Raw::Error(error)));
+                        }
                     }
                     "f" => {
                         if let Some(c) = cell.as_mut() {
@@ -303,6 +335,7 @@ mod tests {
             t: t.map(str::to_string),
             formula: f.map(str::to_string),
             value: v.map(str::to_string),
+            bad_ref: None,
         };
         assert_eq!(
             c(None, Some("SUM(A1:A3)"), None).problem(0),
@@ -316,5 +349,8 @@ mod tests {
         assert_eq!(c(Some("e"), None, Some("#N/A")).problem(0), None);
         assert!(c(Some("s"), None, Some("5")).problem(3).is_some());
         assert_eq!(c(Some("s"), None, Some("2")).problem(3), None);
+        assert!(c(Some("b"), None, Some("2")).problem(0).is_some());
+        assert_eq!(c(Some("b"), None, Some("1")).problem(0), None);
+        assert_eq!(c(Some("b"), None, Some("TRUE")).problem(0), None);
     }
 }
