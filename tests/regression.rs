@@ -672,3 +672,37 @@ fn files_that_are_not_workbooks_are_named_or_skipped_without_being_read() {
     // The good file is still read.
     assert!(out.parts.iter().any(|p| p.part.table == "1-2"));
 }
+
+/// A hidden sheet named `Sheet2` held a whole table; its name says no table, so it was passed
+/// over in silence and the table counted as missing. Its header says which table it is.
+#[test]
+fn a_hidden_sheet_holding_a_table_under_another_name_is_named() {
+    let dir = TempDir::new().unwrap();
+    let mut wb = Workbook::new();
+    let front = wb.add_worksheet();
+    front.set_name("说明").unwrap();
+    front.write_string(0, 0, "本文件由党政办填写").unwrap();
+    let hidden = wb.add_worksheet();
+    hidden.set_name("Sheet2").unwrap();
+    for (c, h) in ["党政单位名称", "单位号", "单位职能", "单位负责人"]
+        .iter()
+        .enumerate()
+    {
+        hidden.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["党委办公室", "001", "其他", "张三"].iter().enumerate() {
+        hidden.write_string(1, c as u16, *v).unwrap();
+    }
+    hidden.set_hidden(true);
+    wb.save(dir.path().join("党政办.xlsx")).unwrap();
+    let out = check_dir(dir.path());
+    let hidden: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::HiddenSheet)
+        .collect();
+    assert_eq!(hidden.len(), 1, "{:#?}", out.findings);
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Sheet2"));
+    assert_eq!(hidden[0].table.as_deref(), Some("1-2"));
+    assert!(hidden[0].message.contains("请取消隐藏"));
+}

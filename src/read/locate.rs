@@ -345,7 +345,13 @@ pub fn locate_sheet(
             .flatten()
     });
     if !sheet.visible {
-        if let Some(t) = table {
+        // A hidden sheet whose name says no table may still hold one: its header says so.
+        let held = table.or_else(|| {
+            (sheet.error.is_none() && !OWN_SHEETS.contains(&sheet.name.as_str()))
+                .then(|| identify_by_header(edition, &sheet.grid))
+                .flatten()
+        });
+        if let Some(t) = held {
             out.findings.push(
                 Finding::new(
                     Code::HiddenSheet,
