@@ -985,6 +985,22 @@ fn sheet_cases() -> Vec<Case> {
         })
         .reads_units(FULL_WIDTH_SHEET),
         case("file-name-odd-characters", ODD_FILE, |e| units_xlsx(e.tag)).reads_units(UNITS),
+        case("two-sheets-of-one-name", "same-sheet-names.xlsx", |e| {
+            // Written by another program: the reader finds sheets by name, so the second
+            // would silently be the first read again.
+            let mut p = Package::read(&xlsx(&[
+                (UNITS, units_grid(e.tag)),
+                ("副本", units_grid(e.tag)),
+            ]));
+            p.replace(
+                "xl/workbook.xml",
+                "name=\"副本\"",
+                &format!("name=\"{UNITS}\""),
+            );
+            p.bytes()
+        })
+        .wants(sheet("unreadable-sheet", UNITS).says(&["同名"]))
+        .reads_units(UNITS),
     ]
 }
 

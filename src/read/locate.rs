@@ -377,7 +377,12 @@ pub fn locate_sheet(
             Code::UnreadableSheet,
             Severity::Error,
             loc,
-            format!("工作表「{}」无法读取（{e}）。请检查其中是否有错误值或损坏的单元格，修正后另存再提交", sheet.name),
+            if e.contains('请') {
+                // The reason already says what to do.
+                format!("工作表「{}」无法读取：{e}", sheet.name)
+            } else {
+                format!("工作表「{}」无法读取（{e}）。请检查其中是否有错误值或损坏的单元格，修正后另存再提交", sheet.name)
+            },
         ));
         return out;
     }

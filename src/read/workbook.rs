@@ -310,7 +310,21 @@ where
     let mut sheets = Vec::new();
     // The cells the grids read so far hold, within `MAX_WORKBOOK_CELLS`.
     let mut held: u64 = 0;
+    let mut names = std::collections::HashSet::new();
     for (position, name, visible) in meta {
+        // Excel never saves two sheets of one name, but other programs may; the reader finds
+        // sheets by name, so the second would be the first read again.
+        if !names.insert(name.clone()) {
+            let why = format!("工作簿中有两个名为「{name}」的工作表（Excel 不允许同名，文件多半被其他程序改过），第二个无法单独读取；请用 Excel 或 WPS 打开，把其中一个改名后保存");
+            sheets.push(Sheet::new(
+                name,
+                visible,
+                Grid::default(),
+                Some(why),
+                Vec::new(),
+            ));
+            continue;
+        }
         let refusal = refused.iter().find(|(id, _)| match id {
             SheetId::Name(n) => *n == name,
             SheetId::Position(p) => *p == position,
