@@ -413,6 +413,31 @@ fn format_cases() -> Vec<Case> {
             ])
         })
         .wants(file("unreadable-file").says(&[".xls", "Word"])),
+        case(
+            "word-document-mentioning-book-as-xls",
+            "word-book.xls",
+            |_| {
+                // The document's own text holds "Book" in UTF-16: only the container's streams
+                // say what it is.
+                let text: Vec<u8> = "Book of records"
+                    .encode_utf16()
+                    .flat_map(|u| u.to_le_bytes())
+                    .collect();
+                compound_file(&[("WordDocument", &text), ("1Table", &noise(600, 4))])
+            },
+        )
+        .wants(file("unreadable-file").says(&[".xls", "Word"])),
+        case("all-zero-bytes", "zeros.xlsx", |_| vec![0u8; 4096])
+            .wants(file("unreadable-file").says(&["无法识别|损坏"])),
+        case("xhtml-saved-as-xls", "xhtml-export.xls", |_| {
+            concat!(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n",
+                "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><table>",
+                "<tr><td>党政单位名称</td><td>单位号</td></tr></table></body></html>"
+            )
+            .into()
+        })
+        .wants(file("unreadable-file").says(&[".xls", "HTML|网页"])),
         case("ole-broken-workbook-stream", "broken-biff.xls", |_| {
             compound_file(&[("Workbook", &noise(5000, 5))])
         })

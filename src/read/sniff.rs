@@ -166,6 +166,21 @@ pub fn sniff(bytes: &[u8]) -> Format {
         if contains(bytes, &utf16le("EncryptedPackage")) {
             return Format::EncryptedOoxml;
         }
+        // The streams at the root say what the container holds; a damaged directory falls
+        // back to looking for the names in the bytes.
+        if let Ok(cfb) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) {
+            let root: Vec<String> = cfb
+                .read_root_storage()
+                .map(|e| e.name().to_string())
+                .collect();
+            if root.iter().any(|n| n == "EncryptionInfo") {
+                return Format::EncryptedOoxml;
+            }
+            if root.iter().any(|n| n == "Workbook" || n == "Book") {
+                return Format::Xls;
+            }
+            return Format::OtherOle;
+        }
         if contains(bytes, &utf16le("Workbook")) || contains(bytes, &utf16le("Book")) {
             return Format::Xls;
         }
@@ -182,12 +197,14 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
     if head.starts_with("<html")
         || head.starts_with("<!doctype html")
+        || head.contains("<html")
         || head.starts_with("mime-version:")
         || head.contains("<table")
     {
         return Format::Html;
     }
-    if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() || !bytes.contains(&0) {
+    // Text in any 8-bit encoding (UTF-8, GBK) has no NUL bytes; UTF-16 was told above.
+    if !bytes[..bytes.len().min(4096)].contains(&0) {
         return Format::Text;
     }
     Format::Unknown
@@ -208,5 +225,10 @@ mod tests {
         let mut xls = OLE_MAGIC.to_vec();
         xls.extend(utf16le("Workbook"));
         assert_eq!(sniff(&xls), Format::Xls);
+        assert_eq!(sniff(&[0u8; 2048]), Format::Unknown);
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><table>"),
+            Format::Html
+        );
     }
 }
