@@ -179,14 +179,20 @@ struct VerticalFit {
     first_row: u32,
 }
 
-fn fit_vertical(grid: &Grid, table: &Table, names: &HashMap<String, usize>) -> Option<VerticalFit> {
-    let mut best: Option<VerticalFit> = None;
+/// The end (exclusive) of the columns and rows where a vertical form's names are looked for.
+fn vertical_window(grid: &Grid) -> (u32, u32) {
     let last_col = grid
         .end_col()
         .min(grid.origin.1.saturating_add(VERTICAL_NAME_COLS));
     let last_row = grid
         .end_row()
         .min(grid.origin.0.saturating_add(VERTICAL_SEARCH_ROWS));
+    (last_col, last_row)
+}
+
+fn fit_vertical(grid: &Grid, table: &Table, names: &HashMap<String, usize>) -> Option<VerticalFit> {
+    let mut best: Option<VerticalFit> = None;
+    let (last_col, last_row) = vertical_window(grid);
     for col in grid.origin.1..last_col {
         let mut rows = vec![None; table.columns.len()];
         let mut matched = 0;
@@ -244,12 +250,7 @@ impl HeaderTexts {
                     .collect()
             })
             .collect();
-        let last_col = grid
-            .end_col()
-            .min(grid.origin.1.saturating_add(VERTICAL_NAME_COLS));
-        let last_row = grid
-            .end_row()
-            .min(grid.origin.0.saturating_add(VERTICAL_SEARCH_ROWS));
+        let (last_col, last_row) = vertical_window(grid);
         let cols = (grid.origin.1..last_col)
             .map(|c| {
                 (grid.origin.0..last_row)
