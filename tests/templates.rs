@@ -6,6 +6,9 @@
 //! openpyxl (python3) and LibreOffice (`soffice`) are real clients; `.ci/run` installs them.
 //! The tests fail when they are missing.
 
+mod common;
+use common::python;
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -82,27 +85,6 @@ fn which(cmd: &str) -> Option<PathBuf> {
             .map(|d| d.join(cmd))
             .find(|f| f.is_file())
     })
-}
-
-/// Runs a python3 script with arguments; returns its stdout. Fails without openpyxl.
-fn python(script: &str, args: &[&Path]) -> String {
-    let ok = Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "python3 with openpyxl is needed (.ci/run installs it)");
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Checks the workbooks together and asserts that each table is reported `empty-table` once,

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: where the corpus is, the command, small workbooks,
-//! LibreOffice.
+//! LibreOffice and python3 with openpyxl.
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::path::{Path, PathBuf};
@@ -111,4 +111,25 @@ pub fn write_tables(path: &Path, tables: &[(&str, Records)]) {
         }
     }
     wb.save(path).unwrap();
+}
+
+/// Runs a python3 script with arguments; returns its stdout. Fails without openpyxl.
+pub fn python(script: &str, args: &[&Path]) -> String {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "python3 with openpyxl is needed (.ci/run installs it)");
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
