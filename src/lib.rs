@@ -3,8 +3,10 @@
 //!
 //! Data flows one way: `schema` (what tables should be) → `read` (what departments handed in)
 //! → `value` (normal forms) → `check` (findings) → `report` (terminal, JSON) and `bundle`
-//! (the upload workbook); `xlsx` holds what every writing command shares.
+//! (the upload workbook) and `annotate` (copies of the inputs marked with their findings);
+//! `xlsx` holds what every writing command shares.
 
+pub mod annotate;
 pub mod assign;
 pub mod bundle;
 pub mod check;

@@ -57,6 +57,10 @@ enum Command {
         /// accepted; explanations that match nothing are reported.
         #[arg(long, value_name = "FILE")]
         explanations: Option<PathBuf>,
+        /// Write into DIR a copy of every file with errors or warnings, its problem cells
+        /// shaded and noted and a first sheet 检查结果 listing them, to send back.
+        #[arg(long, value_name = "DIR")]
+        annotate: Option<PathBuf>,
     },
     /// Check, then merge every table into one national-platform upload workbook.
     Bundle {
@@ -164,6 +168,7 @@ fn main() {
             max_per_rule,
             plan,
             explanations,
+            annotate,
         } => cmd::check::run(&CheckConfig {
             schemas,
             inputs: paths,
@@ -175,6 +180,7 @@ fn main() {
             max_per_rule,
             plan,
             explanations,
+            annotate,
         }),
         Command::Bundle {
             paths,

@@ -13,11 +13,14 @@ pub const SOURCES_SHEET: &str = "来源";
 pub const ERRORS_SHEET: &str = "错误清单";
 /// The hidden sheet of a template holding the dropdown lists too long to be written inline.
 pub const DICTIONARY_SHEET: &str = "字典";
-pub const OWN_SHEETS: [&str; 4] = [
+/// The first sheet of an annotated copy (`check --annotate`), listing the file's findings.
+pub const RESULTS_SHEET: &str = "检查结果";
+pub const OWN_SHEETS: [&str; 5] = [
     CONTENTS_SHEET,
     SOURCES_SHEET,
     ERRORS_SHEET,
     DICTIONARY_SHEET,
+    RESULTS_SHEET,
 ];
 
 /// Excel's limit on a sheet name, in UTF-16 units.

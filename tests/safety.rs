@@ -93,6 +93,12 @@ fn inputs_are_byte_identical_after_every_command() {
             "-o".into(),
             p(&out.join("发给各部门")),
         ],
+        vec![
+            "check".into(),
+            p(&inputs),
+            "--annotate".into(),
+            p(&out.join("批注")),
+        ],
         vec!["rules".into()],
         vec!["schemas".into()],
     ];
@@ -110,6 +116,7 @@ fn inputs_are_byte_identical_after_every_command() {
         assert_eq!(std::fs::read(&explanations).unwrap(), before_ex, "{args:?}");
     }
     assert!(out.join("上报.xlsx").is_file());
+    assert!(files_below(&out.join("批注")).len() >= 5);
 }
 
 /// Files statedata leaves beside its outputs while writing them.
@@ -232,9 +239,19 @@ fn whole_workbook(p: &Path) -> bool {
 /// its run: every workbook it left is whole (the others not yet written), nothing else is
 /// there but statedata's temporary files, and the next run completes and cleans them up.
 fn killed_many_files(args: &[String], out_dir: &Path, full_count: usize) {
+    killed_at(
+        args,
+        out_dir,
+        full_count,
+        &[20, 60, 120, 250, 500, 900, 1500],
+    );
+}
+
+/// As `killed_many_files`, killing after each of `moments` (milliseconds).
+fn killed_at(args: &[String], out_dir: &Path, full_count: usize, moments: &[u64]) {
     let bin = env!("CARGO_BIN_EXE_statedata");
     let mut partial_seen = false;
-    for ms in [20u64, 60, 120, 250, 500, 900, 1500] {
+    for &ms in moments {
         let _ = std::fs::remove_dir_all(out_dir);
         let mut child = Command::new(bin)
             .args(args)
@@ -318,4 +335,29 @@ fn a_killed_split_bundle_leaves_only_whole_workbooks() {
     ];
     // The corpus has 85 tables with data: the bundle and one file per table.
     killed_many_files(&args, &out, 1 + 85);
+}
+
+#[test]
+fn a_killed_annotating_check_leaves_only_whole_workbooks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("批注");
+    let args: Vec<String> = vec![
+        "check".into(),
+        corpus().to_str().unwrap().into(),
+        "--annotate".into(),
+        out.to_str().unwrap().into(),
+    ];
+    // A run that is not killed: how many copies it writes, and how long it takes, so that
+    // the kills fall over the whole run, reading and writing alike, on any machine.
+    let started = std::time::Instant::now();
+    let status = statedata().args(&args).output().unwrap().status;
+    let whole_run = started.elapsed().as_millis() as u64;
+    assert_eq!(status.code(), Some(1), "the corpus has errors");
+    let copies = files_below(&out).len();
+    assert!(copies >= 5, "{copies} copies");
+    let moments: Vec<u64> = [5, 20, 40, 60, 75, 85, 92, 97]
+        .iter()
+        .map(|pct| whole_run * pct / 100)
+        .collect();
+    killed_at(&args, &out, copies, &moments);
 }

@@ -1,10 +1,10 @@
 //! `statedata bundle PATH... -o OUT.xlsx`: check, then merge every table into the upload
 //! workbook (and, with `--split DIR`, one workbook per table).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::check::{print_outcome, progress_bar, read_and_check, OutputFormat};
-use super::{SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
+use super::{refuse_overwriting, SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
 use crate::bundle::{assemble, split_file_name, write_bundle, write_split, BundleOptions};
 use crate::finding::{Code, Severity};
 
@@ -19,32 +19,6 @@ pub struct BundleConfig {
     pub max_per_rule: usize,
     /// The office's explanations of accepted warnings.
     pub explanations: Option<PathBuf>,
-}
-
-/// The absolute form of a path that may not exist yet: its nearest existing ancestor with
-/// links resolved, followed by the parts still to be created (`in/new/x.xlsx` is inside `in`
-/// even before `new` exists).
-fn absolute(p: &Path) -> PathBuf {
-    let full = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
-    let mut existing = full.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(mut c) = std::fs::canonicalize(existing) {
-            c.extend(rest.iter().rev());
-            return c;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name);
-                existing = parent;
-            }
-            _ => return full,
-        }
-    }
 }
 
 pub fn run(cfg: &BundleConfig) -> i32 {
@@ -71,36 +45,13 @@ pub fn run(cfg: &BundleConfig) -> i32 {
         Err(code) => return code,
     };
     // Never write over what we read.
-    let out_abs = absolute(&cfg.output);
-    let mut targets = vec![out_abs.clone()];
+    let mut targets = vec![cfg.output.clone()];
     if let Some(dir) = &cfg.split {
-        let dir_abs = absolute(dir);
-        for t in &edition.tables {
-            targets.push(dir_abs.join(split_file_name(t)));
-        }
+        targets.extend(edition.tables.iter().map(|t| dir.join(split_file_name(t))));
     }
-    // Nor where the next run would read it back as a department's file.
-    for input in &cfg.inputs {
-        if input.is_dir() {
-            let dir = absolute(input);
-            if targets.iter().any(|t| t.starts_with(&dir)) {
-                eprintln!(
-                    "statedata: 输出位置在输入文件夹 {} 之内，下次汇总会把汇总表当作部门文件读入。请把输出放在别的文件夹",
-                    input.display()
-                );
-                return EXIT_FAILED;
-            }
-        }
-    }
-    for f in &files {
-        let f_abs = absolute(f);
-        if targets.contains(&f_abs) {
-            eprintln!(
-                "statedata: 输出文件 {} 也是输入文件之一，不能覆盖输入。请换一个输出文件名或位置",
-                f.display()
-            );
-            return EXIT_FAILED;
-        }
+    if let Err(e) = refuse_overwriting(&cfg.inputs, &files, &targets) {
+        eprintln!("statedata: {e}");
+        return EXIT_FAILED;
     }
 
     print_outcome(

@@ -1,13 +1,18 @@
 //! `statedata check PATH...`: read the workbooks, check them, print the findings.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{terminal_width, SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
+use super::{
+    refuse_overwriting, terminal_width, SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK,
+};
+use crate::annotate::{annotate_file, copy_paths, Copied};
 use crate::check::{check, Options, Outcome};
+use crate::finding::{Finding, Severity};
 use crate::plan::{department_status, Plan};
 use crate::read::{expand_inputs, read_submission_with};
 use crate::report::{render_json, render_terminal, TerminalOptions};
@@ -31,6 +36,8 @@ pub struct CheckConfig {
     pub plan: Option<PathBuf>,
     /// The office's explanations of accepted warnings.
     pub explanations: Option<PathBuf>,
+    /// Write an annotated copy of every file with errors or warnings into this folder.
+    pub annotate: Option<PathBuf>,
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise.
@@ -127,7 +134,7 @@ pub fn print_outcome(
 }
 
 pub fn run(cfg: &CheckConfig) -> i32 {
-    let (edition, _files, outcome, plan) = match read_and_check(
+    let (edition, files, outcome, plan) = match read_and_check(
         &cfg.schemas,
         &cfg.inputs,
         cfg.year,
@@ -144,9 +151,77 @@ pub fn run(cfg: &CheckConfig) -> i32 {
         cfg.format,
         cfg.max_per_rule,
     );
+    if let Some(dir) = &cfg.annotate {
+        if let Err(code) = annotate(cfg, dir, &files, &outcome) {
+            return code;
+        }
+    }
     if outcome.has_errors() {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// Writes the annotated copies of the files with open errors or warnings, and says where.
+/// What it says goes to stderr when stdout carries JSON.
+fn annotate(
+    cfg: &CheckConfig,
+    dir: &Path,
+    files: &[PathBuf],
+    outcome: &Outcome,
+) -> Result<(), i32> {
+    let say = |s: String| {
+        if cfg.format == OutputFormat::Json {
+            eprintln!("{s}");
+        } else {
+            outln!("{s}");
+        }
+    };
+    let targets = copy_paths(files, &cfg.inputs, dir);
+    if let Err(e) = refuse_overwriting(&cfg.inputs, files, &targets) {
+        eprintln!("statedata: {e}");
+        return Err(EXIT_FAILED);
+    }
+    let mut by_file: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &outcome.findings {
+        if let Some(file) = &f.location.file {
+            by_file.entry(file.as_str()).or_default().push(f);
+        }
+    }
+    let todo: Vec<(&PathBuf, &PathBuf, &[&Finding])> = files
+        .iter()
+        .zip(&targets)
+        .filter_map(|(f, t)| {
+            let found = by_file.get(f.display().to_string().as_str())?;
+            found
+                .iter()
+                .any(|x| !x.is_accepted() && x.severity != Severity::Info)
+                .then_some((f, t, found.as_slice()))
+        })
+        .collect();
+    let pb = progress_bar(todo.len(), "批注");
+    let mut written = 0;
+    let mut skipped = Vec::new();
+    for (file, target, found) in todo {
+        match annotate_file(file, found, target) {
+            Ok(Copied::Written(_)) => written += 1,
+            Ok(Copied::Skipped(why)) => skipped.push(format!("{}：{why}", file.display())),
+            Err(e) => {
+                pb.finish_and_clear();
+                eprintln!("statedata: 无法写入 {} 的批注副本：{e:#}", file.display());
+                return Err(EXIT_FAILED);
+            }
+        }
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    say(format!(
+        "\n已在 {} 中写入 {written} 个批注副本（有错误或警告的文件，问题单元格标了颜色和批注），可发回各部门修改。",
+        dir.display()
+    ));
+    for s in skipped {
+        say(format!("未生成批注副本：{s}"));
+    }
+    Ok(())
 }

@@ -20,7 +20,7 @@ pub mod check;
 pub mod rules;
 pub mod schemas;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::rules::{self as rule_files, RuleError, Ruleset};
 use crate::schema::{load_dir, load_embedded, Edition, SchemaError};
@@ -96,4 +96,59 @@ pub fn terminal_width() -> Option<u16> {
     } else {
         None
     }
+}
+
+/// The absolute form of a path that may not exist yet: its nearest existing ancestor with
+/// links resolved, followed by the parts still to be created (`in/new/x.xlsx` is inside `in`
+/// even before `new` exists).
+pub fn absolute(p: &Path) -> PathBuf {
+    let full = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut existing = full.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(mut c) = std::fs::canonicalize(existing) {
+            c.extend(rest.iter().rev());
+            return c;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return full,
+        }
+    }
+}
+
+/// Refuses outputs that would overwrite an input file, or land inside an input folder (where
+/// the next run would read them back as a department's file). The error says which, in
+/// Chinese.
+pub fn refuse_overwriting(
+    inputs: &[PathBuf],
+    files: &[PathBuf],
+    targets: &[PathBuf],
+) -> Result<(), String> {
+    let targets: Vec<PathBuf> = targets.iter().map(|t| absolute(t)).collect();
+    for f in files {
+        if targets.contains(&absolute(f)) {
+            return Err(format!(
+                "输出文件 {} 也是输入文件之一，不能覆盖输入。请换一个输出文件名或位置",
+                f.display()
+            ));
+        }
+    }
+    for input in inputs.iter().filter(|i| i.is_dir()) {
+        let dir = absolute(input);
+        if targets.iter().any(|t| t.starts_with(&dir)) {
+            return Err(format!(
+                "输出位置在输入文件夹 {} 之内，下次检查会把写出的文件当作部门文件读入。请把输出放在别的文件夹",
+                input.display()
+            ));
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,376 @@
+//! Annotated copies (`check --annotate DIR`): each handed-in workbook written again with its
+//! findings in it, to send back to the department that filled it. Every sheet keeps its
+//! name, cells and merged areas; a cell with an open error is shaded red and one with a
+//! warning yellow, each with a note saying what is wrong; a first sheet 检查结果 lists every
+//! finding of the file with a link to its cell. The input itself is never touched.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, Note, Url, Workbook, Worksheet};
+
+use crate::finding::{CellRef, Finding, Severity};
+use crate::read::{read_workbook, Sheet};
+use crate::value::Raw;
+use crate::xlsx::{
+    cut_utf16, display_width, header_format, properties, safe_file_name, safe_sheet_name,
+    save_atomically, set_widths, text_format, RESULTS_SHEET,
+};
+
+/// The most cells a workbook may have for a copy to be written: a department's file has a
+/// few thousand; the writer holds every cell in memory.
+pub const MAX_COPY_CELLS: u64 = 2_000_000;
+
+/// Excel's limit on the text of a cell, in UTF-16 units.
+const CELL_TEXT_MAX: usize = 32_767;
+
+/// The most characters of one note: the rest is on the 检查结果 sheet.
+const NOTE_MAX: usize = 2_000;
+
+/// What became of one file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Copied {
+    /// The annotated copy was written there.
+    Written(PathBuf),
+    /// No copy could be made: why, in Chinese.
+    Skipped(String),
+}
+
+/// The copy's file name: the input's stem with （批注） and `.xlsx` (a copy of an `.xls` or
+/// `.ods` is an `.xlsx` too).
+pub fn copy_name(file: &Path) -> String {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    safe_file_name(&format!("{stem}（批注）.xlsx"))
+}
+
+/// Where each file's copy goes: below `dir`, in the folders the file had below the input
+/// folder it was found in (two departments' `表1.xlsx` stay apart); a name given twice gets
+/// `~2`.
+pub fn copy_paths(files: &[PathBuf], inputs: &[PathBuf], dir: &Path) -> Vec<PathBuf> {
+    let mut taken = HashSet::new();
+    files
+        .iter()
+        .map(|f| {
+            let folders = inputs
+                .iter()
+                .filter(|i| i.is_dir())
+                .find_map(|i| f.strip_prefix(i).ok())
+                .and_then(Path::parent)
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            let name = copy_name(f);
+            let mut path = dir.join(&folders).join(&name);
+            let mut n = 2;
+            while !taken.insert(path.clone()) {
+                let stem = name.trim_end_matches(".xlsx");
+                path = dir.join(&folders).join(format!("{stem}~{n}.xlsx"));
+                n += 1;
+            }
+            path
+        })
+        .collect()
+}
+
+/// Writes the annotated copy of `file` (named in findings as `name`) to `out`, whole or not
+/// at all. `findings` are those of this file.
+pub fn annotate_file(file: &Path, findings: &[&Finding], out: &Path) -> Result<Copied> {
+    let wb = match read_workbook(file) {
+        Ok(wb) => wb,
+        Err(_) => {
+            return Ok(Copied::Skipped(
+                "文件无法读取，无法生成批注副本（原因见检查结果）".to_string(),
+            ))
+        }
+    };
+    let cells: u64 = wb.sheets.iter().map(|s| s.grid.cells()).sum();
+    if cells > MAX_COPY_CELLS {
+        return Ok(Copied::Skipped(format!(
+            "文件有 {cells} 个单元格，超过批注副本的上限 {MAX_COPY_CELLS}，未生成批注副本"
+        )));
+    }
+    let mut book = Workbook::new();
+    book.set_properties(&properties("statedata 检查批注"));
+    let mut taken: HashSet<String> = [RESULTS_SHEET.to_lowercase()].into();
+    let copied: Vec<(usize, String)> = wb
+        .sheets
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.error.is_none())
+        .map(|(i, s)| (i, safe_sheet_name(&s.name, &mut taken)))
+        .collect();
+    let names: HashMap<&str, &str> = copied
+        .iter()
+        .map(|(i, n)| (wb.sheets[*i].name.as_str(), n.as_str()))
+        .collect();
+    write_results(book.add_worksheet(), &wb.path, findings, &wb.sheets, &names)?;
+    for (i, name) in &copied {
+        let sheet = &wb.sheets[*i];
+        let here: Vec<&Finding> = findings
+            .iter()
+            .copied()
+            .filter(|f| f.location.sheet.as_deref() == Some(sheet.name.as_str()))
+            .collect();
+        let ws = book.add_worksheet();
+        ws.set_name(name)?;
+        copy_sheet(ws, sheet, &here)?;
+        if !sheet.visible {
+            ws.set_hidden(true);
+        }
+    }
+    save_atomically(&mut book, out)?;
+    Ok(Copied::Written(out.to_path_buf()))
+}
+
+/// Open problems mark their cells; accepted warnings and notes do not.
+fn marks(f: &Finding) -> bool {
+    !f.is_accepted() && matches!(f.severity, Severity::Error | Severity::Warning)
+}
+
+fn level(f: &Finding) -> &'static str {
+    if f.is_accepted() {
+        "已接受"
+    } else {
+        f.severity.label()
+    }
+}
+
+const ERROR_FILL: &str = "#FFC7CE";
+const WARNING_FILL: &str = "#FFEB9C";
+
+/// The 检查结果 sheet: what the file is, how to read the copy, and every finding.
+fn write_results(
+    ws: &mut Worksheet,
+    path: &str,
+    findings: &[&Finding],
+    sheets: &[Sheet],
+    names: &HashMap<&str, &str>,
+) -> Result<()> {
+    ws.set_name(RESULTS_SHEET)?;
+    ws.set_active(true);
+    let count = |s: Severity| {
+        findings
+            .iter()
+            .filter(|f| marks(f) && f.severity == s)
+            .count()
+    };
+    ws.write_string(
+        0,
+        0,
+        format!(
+            "文件 {path} 的检查结果：{} 个错误，{} 个警告。",
+            count(Severity::Error),
+            count(Severity::Warning)
+        ),
+    )?;
+    ws.write_string(1, 0, "红色单元格有错误、黄色单元格有警告，鼠标移到单元格上可看说明；点下表“单元格”一列可跳到该处。请在原文件中改正后重新提交（本副本中的格式、公式和下拉列表未保留）。")?;
+    let mut row = 2u32;
+    for sheet in sheets.iter().filter(|s| s.error.is_some()) {
+        ws.write_string(
+            row,
+            0,
+            format!(
+                "工作表「{}」无法读取，未复制到本副本，请在原文件中查看。",
+                sheet.name
+            ),
+        )?;
+        row += 1;
+    }
+    row += 1;
+    let header = header_format();
+    let heads = [
+        "序号",
+        "级别",
+        "工作表",
+        "单元格",
+        "表号",
+        "列",
+        "问题代码",
+        "说明",
+    ];
+    let mut widths: Vec<usize> = heads.iter().map(|h| display_width(h)).collect();
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &header)?;
+    }
+    let mut ordered: Vec<&Finding> = findings.to_vec();
+    // Errors first, then warnings, accepted ones and notes; each in the order found.
+    ordered.sort_by_key(|f| (!marks(f), std::cmp::Reverse(f.severity)));
+    let text = text_format();
+    for (n, f) in ordered.iter().enumerate() {
+        row += 1;
+        let sheet = f.location.sheet.as_deref().unwrap_or("");
+        let cell = f.location.cell.map(|c| c.a1()).unwrap_or_default();
+        let values = [
+            (n + 1).to_string(),
+            level(f).to_string(),
+            sheet.to_string(),
+            cell.clone(),
+            f.table.clone().unwrap_or_default(),
+            f.column.clone().unwrap_or_default(),
+            f.code.as_str().to_string(),
+            match &f.accepted {
+                Some(why) => format!("{}（已接受：{why}）", f.message),
+                None => f.message.clone(),
+            },
+        ];
+        for (c, v) in values.iter().enumerate() {
+            widths[c] = widths[c].max(display_width(v));
+            ws.write_string_with_format(row, c as u16, v, &text)?;
+        }
+        if let (Some(copy), false) = (names.get(sheet), cell.is_empty()) {
+            let target = format!("internal:'{}'!{cell}", copy.replace('\'', "''"));
+            ws.write_url_with_text(row, 3, Url::new(target), &cell)?;
+        }
+    }
+    set_widths(ws, &widths)?;
+    Ok(())
+}
+
+/// The formats of the copy: plain or date, shaded or not.
+struct Formats {
+    text: Format,
+    date: Format,
+    marked: [(Format, Format); 2],
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let shade = |f: &Format, c: &str| f.clone().set_background_color(Color::from(c));
+        let text = text_format();
+        Formats {
+            marked: [
+                (shade(&text, ERROR_FILL), shade(&date, ERROR_FILL)),
+                (shade(&text, WARNING_FILL), shade(&date, WARNING_FILL)),
+            ],
+            text,
+            date,
+        }
+    }
+
+    /// (text or general cells, date cells) for a cell marked by `worst`, if any.
+    fn of(&self, worst: Option<Severity>) -> (&Format, &Format) {
+        let pair = match worst {
+            Some(Severity::Error) => &self.marked[0],
+            Some(_) => &self.marked[1],
+            None => return (&self.text, &self.date),
+        };
+        (&pair.0, &pair.1)
+    }
+}
+
+/// Copies a sheet's cells and merged areas, shading and noting the cells findings point at.
+fn copy_sheet(ws: &mut Worksheet, sheet: &Sheet, findings: &[&Finding]) -> Result<()> {
+    let mut at_cell: BTreeMap<CellRef, Vec<&Finding>> = BTreeMap::new();
+    for f in findings.iter().filter(|f| marks(f)) {
+        if let Some(c) = f.location.cell {
+            at_cell.entry(c).or_default().push(f);
+        }
+    }
+    let formats = Formats::new();
+    let worst = |c: CellRef| {
+        at_cell
+            .get(&c)
+            .and_then(|fs| fs.iter().map(|f| f.severity).max())
+    };
+    let grid = &sheet.grid;
+    // Merged areas first (their cells written blank), then the values over them. An area
+    // that overlaps another, or is huge, is left unmerged: Excel refuses the first, and the
+    // second holds nothing but its top-left value.
+    let mut merged: HashSet<(u32, u32)> = HashSet::new();
+    for (a, b) in &sheet.merges {
+        let size = (b.row - a.row + 1) as u64 * (b.col - a.col + 1) as u64;
+        let free = size <= 10_000
+            && (a.row..=b.row).all(|r| (a.col..=b.col).all(|c| !merged.contains(&(r, c))));
+        if !free || b.row >= 1_048_576 || b.col >= 16_384 {
+            continue;
+        }
+        (a.row..=b.row).for_each(|r| (a.col..=b.col).for_each(|c| _ = merged.insert((r, c))));
+        ws.merge_range(
+            a.row,
+            a.col as u16,
+            b.row,
+            b.col as u16,
+            "",
+            formats.of(worst(*a)).0,
+        )?;
+    }
+    let mut widths: Vec<usize> = Vec::new();
+    for (i, cells) in grid.rows.iter().enumerate() {
+        let r = grid.origin.0 + i as u32;
+        for (j, raw) in cells.iter().enumerate() {
+            let c = grid.origin.1 + j as u32;
+            let (plain, date) = formats.of(worst(CellRef::new(r, c)));
+            let col = c as u16;
+            match raw {
+                Raw::Empty => continue,
+                Raw::Text(s) => {
+                    ws.write_string_with_format(r, col, cut_utf16(s, CELL_TEXT_MAX), plain)?;
+                }
+                Raw::Number(n) if n.is_finite() => {
+                    ws.write_number_with_format(r, col, *n, plain)?;
+                }
+                Raw::Date(d) => {
+                    use chrono::Datelike;
+                    match ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8) {
+                        Ok(when) if d.year() >= 1900 => {
+                            ws.write_datetime_with_format(r, col, when, date)?;
+                        }
+                        _ => {
+                            ws.write_string_with_format(r, col, raw.display(), plain)?;
+                        }
+                    }
+                }
+                Raw::Bool(b) => {
+                    ws.write_boolean_with_format(r, col, *b, plain)?;
+                }
+                // An error value (`#N/A`) or a number Excel cannot hold: shown as it was.
+                _ => {
+                    ws.write_string_with_format(r, col, raw.display(), plain)?;
+                }
+            }
+            if (c as usize) < 200 {
+                if widths.len() <= c as usize {
+                    widths.resize(c as usize + 1, 0);
+                }
+                widths[c as usize] = widths[c as usize].max(display_width(&raw.display()).min(40));
+            }
+        }
+    }
+    set_widths(ws, &widths)?;
+    // Cells with findings but nothing in them (a required cell left empty) are shaded too.
+    for (c, fs) in &at_cell {
+        if c.row >= 1_048_576 || c.col >= 16_384 {
+            continue;
+        }
+        if grid.get(c.row, c.col) == &Raw::Empty && !merged.contains(&(c.row, c.col)) {
+            ws.write_blank(c.row, c.col as u16, formats.of(worst(*c)).0)?;
+        }
+        ws.insert_note(c.row, c.col as u16, &note(fs))?;
+    }
+    Ok(())
+}
+
+/// The note on a cell: each finding's level and message, cut to a size a note can show.
+fn note(findings: &[&Finding]) -> Note {
+    let mut text = String::new();
+    for (n, f) in findings.iter().enumerate() {
+        let line = format!("【{}】{}\n", f.severity.label(), f.message);
+        if text.chars().count() + line.chars().count() > NOTE_MAX {
+            text.push_str(&format!(
+                "……另有 {} 条，见“{RESULTS_SHEET}”工作表",
+                findings.len() - n
+            ));
+            break;
+        }
+        text.push_str(&line);
+    }
+    Note::new(text.trim_end())
+        .set_author("statedata")
+        .add_author_prefix(false)
+        .set_width(360)
+        .set_height(140)
+}

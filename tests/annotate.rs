@@ -1,0 +1,319 @@
+//! `check --annotate DIR`: a copy of every handed-in file with open errors or warnings, to send
+//! back. A copy holds every cell of its original (read back by calamine, and checked again it
+//! gives the original's findings); its problem cells are shaded and noted and its first sheet
+//! lists the file's findings (read back by openpyxl, a real client); LibreOffice opens it.
+
+mod common;
+use common::{corpus, python, soffice_convert, statedata};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, Reader};
+use serde_json::Value;
+
+/// Runs `check` with the arguments and returns its JSON output and exit code.
+fn check_json(args: &[&std::ffi::OsStr]) -> (Value, Option<i32>) {
+    let out = statedata()
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    (json, out.status.code())
+}
+
+fn findings(json: &Value) -> &Vec<Value> {
+    json["findings"].as_array().unwrap()
+}
+
+/// The files that have an open error or warning: those that get a copy.
+fn files_with_problems(json: &Value) -> Vec<String> {
+    let mut files: Vec<String> = findings(json)
+        .iter()
+        .filter(|f| f["severity"] != "info" && f.get("accepted").is_none())
+        .filter_map(|f| f["file"].as_str().map(str::to_string))
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// A copy's expected path: the original's stem with （批注）, always `.xlsx`.
+fn copy_of(file: &str, dir: &Path) -> PathBuf {
+    let stem = Path::new(file).file_stem().unwrap().to_str().unwrap();
+    dir.join(format!("{stem}（批注）.xlsx"))
+}
+
+/// What a finding says about its place, with file names taken out of the message (a copy
+/// has another name).
+fn essence(f: &Value, names: &[(String, String)]) -> String {
+    let mut message = f["message"].as_str().unwrap().to_string();
+    for (from, to) in names {
+        message = message.replace(from, to);
+    }
+    format!(
+        "{} {} {} {} {}",
+        f["code"], f["severity"], f["sheet"], f["cell"], message
+    )
+}
+
+#[test]
+fn copies_of_the_fixture_school_check_to_the_original_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copies = tmp.path().join("批注");
+    let school = Path::new("fixtures/school");
+    let (plain, plain_code) = check_json(&[school.as_os_str()]);
+    let (annotating, code) = check_json(&[
+        school.as_os_str(),
+        "--annotate".as_ref(),
+        copies.as_os_str(),
+    ]);
+    // Annotating changes nothing of the check: the same findings and exit code.
+    assert_eq!(plain["findings"], annotating["findings"]);
+    assert_eq!(plain_code, Some(1));
+    assert_eq!(code, plain_code);
+
+    // A copy for every file with an open problem, and for no other.
+    let problem_files = files_with_problems(&plain);
+    assert_eq!(problem_files.len(), 3, "{problem_files:?}"); // 人事处, 教务处, 资产处
+    let mut written: Vec<PathBuf> = std::fs::read_dir(&copies)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    written.sort();
+    let mut expected: Vec<PathBuf> = problem_files.iter().map(|f| copy_of(f, &copies)).collect();
+    expected.sort();
+    assert_eq!(written, expected);
+
+    // Checked again beside the files that needed no copy, the copies give every finding the
+    // originals gave, at the same sheet and cell.
+    let mut again: Vec<PathBuf> = written.clone();
+    for e in std::fs::read_dir(school).unwrap() {
+        let p = e.unwrap().path();
+        if !problem_files.contains(&p.display().to_string()) {
+            again.push(p);
+        }
+    }
+    let args: Vec<&std::ffi::OsStr> = again.iter().map(|p| p.as_os_str()).collect();
+    let (rechecked, _) = check_json(&args);
+    let names: Vec<(String, String)> = problem_files
+        .iter()
+        .map(|f| (copy_of(f, &copies).display().to_string(), f.clone()))
+        .collect();
+    let of = |json: &Value| {
+        let mut v: Vec<String> = findings(json).iter().map(|f| essence(f, &names)).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(of(&rechecked), of(&plain));
+
+    // LibreOffice opens every copy.
+    let pdf = tmp.path().join("pdf");
+    soffice_convert(&written, "pdf", &pdf);
+    assert_eq!(std::fs::read_dir(&pdf).unwrap().count(), written.len());
+}
+
+#[test]
+fn a_copy_shades_and_notes_each_problem_cell_and_lists_every_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copies = tmp.path().join("批注");
+    let file = Path::new("fixtures/school/人事处.xlsx");
+    let (json, _) = check_json(&[file.as_os_str(), "--annotate".as_ref(), copies.as_os_str()]);
+    let found: Vec<&Value> = findings(&json)
+        .iter()
+        .filter(|f| f["file"] == file.display().to_string())
+        .collect();
+    assert!(found.len() >= 5, "{found:?}");
+    let copy = copy_of(&file.display().to_string(), &copies);
+    let read = python(
+        r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {"sheets": wb.sheetnames, "active": wb.active.title, "list": [], "cells": {}}
+ws = wb.worksheets[0]
+rows = list(ws.iter_rows(values_only=False))
+head = next(i for i, r in enumerate(rows) if r[0].value == "序号")
+for r in rows[head + 1:]:
+    link = r[3].hyperlink.location if r[3].hyperlink else None
+    out["list"].append([c.value for c in r] + [link])
+for s in wb.worksheets[1:]:
+    for row in s.iter_rows():
+        for c in row:
+            if c.comment:
+                out["cells"][s.title + "!" + c.coordinate] = [c.fill.fgColor.rgb, c.comment.text]
+print(json.dumps(out, ensure_ascii=False))
+"#,
+        &[&copy],
+    );
+    let read: Value = serde_json::from_str(&read).unwrap();
+    assert_eq!(read["sheets"][0], "检查结果");
+    assert_eq!(read["active"], "检查结果");
+    // The original's sheets follow, in order, under their own names.
+    let original = open_workbook_auto(file).unwrap();
+    let sheets: Vec<Value> = read["sheets"].as_array().unwrap()[1..].to_vec();
+    assert_eq!(sheets, original.sheet_names());
+
+    // Every finding of the file is listed once, with its code, cell and message, and a link
+    // to its cell.
+    let list = read["list"].as_array().unwrap();
+    assert_eq!(list.len(), found.len());
+    for f in &found {
+        let row = list
+            .iter()
+            .find(|r| r[6] == f["code"] && r[7] == f["message"] && r[2] == f["sheet"])
+            .unwrap_or_else(|| panic!("not listed: {f}"));
+        if let Some(cell) = f["cell"].as_str() {
+            assert_eq!(row[3], cell);
+            let sheet = f["sheet"].as_str().unwrap();
+            assert_eq!(row[8], format!("'{sheet}'!{cell}"));
+        }
+    }
+    // Each open error or warning at a cell: the cell is shaded (red, yellow) and its note
+    // says what the finding says.
+    let cells = read["cells"].as_object().unwrap();
+    let mut marked = 0;
+    for f in found.iter().filter(|f| f.get("cell").is_some()) {
+        let key = format!(
+            "{}!{}",
+            f["sheet"].as_str().unwrap(),
+            f["cell"].as_str().unwrap()
+        );
+        let (fill, note) = (&cells[&key][0], cells[&key][1].as_str().unwrap());
+        assert!(
+            note.contains(f["message"].as_str().unwrap()),
+            "{key}: {note}"
+        );
+        let red = found.iter().any(|g| {
+            g["severity"] == "error" && g["sheet"] == f["sheet"] && g["cell"] == f["cell"]
+        });
+        assert_eq!(fill, if red { "FFFFC7CE" } else { "FFFFEB9C" }, "{key}");
+        marked += 1;
+    }
+    assert!(marked >= 5);
+    // And no other cell has a note.
+    let places: std::collections::HashSet<String> = found
+        .iter()
+        .filter(|f| f.get("cell").is_some())
+        .map(|f| {
+            format!(
+                "{}!{}",
+                f["sheet"].as_str().unwrap(),
+                f["cell"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(cells.len(), places.len());
+}
+
+/// A cell's value as calamine reads it, in a form both files share (an original `.xls` has
+/// integers, a copy floats; a date is compared by its day; an error value is copied as its
+/// text).
+fn comparable(d: &Data) -> Option<String> {
+    Some(match d {
+        Data::Empty => return None,
+        Data::String(s) if s.is_empty() => return None,
+        Data::String(s) => format!("s:{s}"),
+        Data::Int(i) => format!("n:{}", *i as f64),
+        Data::Float(f) => format!("n:{f}"),
+        Data::Bool(b) => format!("b:{b}"),
+        Data::DateTime(dt) => format!("d:{}", dt.as_datetime().unwrap().date()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => format!("s:{s}"),
+        Data::Error(e) => format!("s:{e}"),
+    })
+}
+
+/// Every non-empty cell of every sheet, by sheet and absolute position.
+fn cells_of(path: &Path) -> BTreeMap<(String, u32, u32), String> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut out = BTreeMap::new();
+    for name in wb.sheet_names() {
+        if name == "检查结果" {
+            continue;
+        }
+        let range = wb.worksheet_range(&name).unwrap();
+        for (r, c, d) in range.used_cells() {
+            let (r0, c0) = range.start().unwrap();
+            if let Some(v) = comparable(d) {
+                out.insert((name.clone(), r0 + r as u32, c0 + c as u32), v);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn copies_of_the_corpus_lose_no_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copies = tmp.path().join("批注");
+    let (json, _) = check_json(&[
+        corpus().as_os_str(),
+        "--annotate".as_ref(),
+        copies.as_os_str(),
+    ]);
+    let problem_files = files_with_problems(&json);
+    assert!(problem_files.len() >= 5, "{problem_files:?}");
+    assert!(problem_files.iter().any(|f| f.ends_with(".xls")));
+    let mut total = 0;
+    for f in &problem_files {
+        let copy = copy_of(f, &copies);
+        let original = cells_of(Path::new(f));
+        let copied = cells_of(&copy);
+        total += original.len();
+        for (at, v) in &original {
+            assert_eq!(copied.get(at), Some(v), "{f} {at:?}");
+        }
+        // Nothing added to the original's sheets either.
+        assert_eq!(copied.len(), original.len(), "{f}");
+    }
+    assert!(total > 100_000, "{total} cells compared");
+}
+
+#[test]
+fn copies_are_not_written_into_an_input_folder() {
+    // The next check of the folder would read the copies as departments' files.
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("收到的表格");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy("fixtures/school/人事处.xlsx", inputs.join("人事处.xlsx")).unwrap();
+    let copies = inputs.join("批注");
+    let out = statedata()
+        .arg("check")
+        .arg(&inputs)
+        .arg("--annotate")
+        .arg(&copies)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("输入文件夹"));
+    assert!(!copies.exists());
+}
+
+#[test]
+fn files_of_one_name_in_two_folders_get_a_copy_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("收到的表格");
+    for dept in ["一", "二"] {
+        std::fs::create_dir_all(inputs.join(dept)).unwrap();
+        std::fs::copy(
+            "fixtures/school/人事处.xlsx",
+            inputs.join(dept).join("人事处.xlsx"),
+        )
+        .unwrap();
+    }
+    let copies = tmp.path().join("批注");
+    statedata()
+        .arg("check")
+        .arg(&inputs)
+        .arg("--annotate")
+        .arg(&copies)
+        .output()
+        .unwrap();
+    for dept in ["一", "二"] {
+        let copy = copies.join(dept).join("人事处（批注）.xlsx");
+        assert!(copy.is_file(), "{}", copy.display());
+    }
+}
