@@ -33,7 +33,9 @@ const NOTE_MAX: usize = 2_000;
 pub enum Copied {
     /// The annotated copy was written there.
     Written(PathBuf),
-    /// No copy could be made: why, in Chinese.
+    /// The file could not be read (its findings say why): there is nothing to copy.
+    Unreadable,
+    /// No copy was made: why, in Chinese.
     Skipped(String),
 }
 
@@ -48,8 +50,8 @@ pub fn copy_name(file: &Path) -> String {
 }
 
 /// Where each file's copy goes: below `dir`, in the folders the file had below the input
-/// folder it was found in (two departments' `表1.xlsx` stay apart); a name given twice gets
-/// `~2`.
+/// folder it was found in (two departments' `表1.xlsx` stay apart). Files of one stem in
+/// one folder (`表1.xls`, `表1.xlsx`) are told apart by their extension, then by `~2`.
 pub fn copy_paths(files: &[PathBuf], inputs: &[PathBuf], dir: &Path) -> Vec<PathBuf> {
     let mut taken = HashSet::new();
     files
@@ -63,11 +65,21 @@ pub fn copy_paths(files: &[PathBuf], inputs: &[PathBuf], dir: &Path) -> Vec<Path
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
             let name = copy_name(f);
+            let stem = name.trim_end_matches("（批注）.xlsx");
+            let ext = f
+                .extension()
+                .map(|e| e.to_string_lossy())
+                .unwrap_or_default();
             let mut path = dir.join(&folders).join(&name);
-            let mut n = 2;
+            let mut n = 1;
             while !taken.insert(path.clone()) {
-                let stem = name.trim_end_matches(".xlsx");
-                path = dir.join(&folders).join(format!("{stem}~{n}.xlsx"));
+                let which = if n == 1 {
+                    String::new()
+                } else {
+                    format!("~{n}")
+                };
+                let name = safe_file_name(&format!("{stem}（{ext}{which}，批注）.xlsx"));
+                path = dir.join(&folders).join(name);
                 n += 1;
             }
             path
@@ -80,16 +92,12 @@ pub fn copy_paths(files: &[PathBuf], inputs: &[PathBuf], dir: &Path) -> Vec<Path
 pub fn annotate_file(file: &Path, findings: &[&Finding], out: &Path) -> Result<Copied> {
     let wb = match read_workbook(file) {
         Ok(wb) => wb,
-        Err(_) => {
-            return Ok(Copied::Skipped(
-                "文件无法读取，无法生成批注副本（原因见检查结果）".to_string(),
-            ))
-        }
+        Err(_) => return Ok(Copied::Unreadable),
     };
     let cells: u64 = wb.sheets.iter().map(|s| s.grid.cells()).sum();
     if cells > MAX_COPY_CELLS {
         return Ok(Copied::Skipped(format!(
-            "文件有 {cells} 个单元格，超过批注副本的上限 {MAX_COPY_CELLS}，未生成批注副本"
+            "文件有 {cells} 个单元格，超过批注副本的上限 {MAX_COPY_CELLS}"
         )));
     }
     let mut book = Workbook::new();
@@ -264,10 +272,27 @@ impl Formats {
 
 /// Copies a sheet's cells and merged areas, shading and noting the cells findings point at.
 fn copy_sheet(ws: &mut Worksheet, sheet: &Sheet, findings: &[&Finding]) -> Result<()> {
+    // The merged areas kept: one that overlaps another, or is huge, is left unmerged (Excel
+    // refuses the first; the second holds nothing but its top-left value). Each cell of a
+    // kept area points at the area's top-left cell, the only one Excel shows.
+    let mut kept = Vec::new();
+    let mut anchor: HashMap<(u32, u32), CellRef> = HashMap::new();
+    for &(a, b) in &sheet.merges {
+        let size = (b.row - a.row + 1) as u64 * (b.col - a.col + 1) as u64;
+        let free = size <= 10_000
+            && (a.row..=b.row).all(|r| (a.col..=b.col).all(|c| !anchor.contains_key(&(r, c))));
+        if !free || b.row >= 1_048_576 || b.col >= 16_384 {
+            continue;
+        }
+        (a.row..=b.row).for_each(|r| (a.col..=b.col).for_each(|c| _ = anchor.insert((r, c), a)));
+        kept.push((a, b));
+    }
+    // A finding inside a merged area is shown on the area.
     let mut at_cell: BTreeMap<CellRef, Vec<&Finding>> = BTreeMap::new();
     for f in findings.iter().filter(|f| marks(f)) {
         if let Some(c) = f.location.cell {
-            at_cell.entry(c).or_default().push(f);
+            let shown = anchor.get(&(c.row, c.col)).copied().unwrap_or(c);
+            at_cell.entry(shown).or_default().push(f);
         }
     }
     let formats = Formats::new();
@@ -277,25 +302,15 @@ fn copy_sheet(ws: &mut Worksheet, sheet: &Sheet, findings: &[&Finding]) -> Resul
             .and_then(|fs| fs.iter().map(|f| f.severity).max())
     };
     let grid = &sheet.grid;
-    // Merged areas first (their cells written blank), then the values over them. An area
-    // that overlaps another, or is huge, is left unmerged: Excel refuses the first, and the
-    // second holds nothing but its top-left value.
-    let mut merged: HashSet<(u32, u32)> = HashSet::new();
-    for (a, b) in &sheet.merges {
-        let size = (b.row - a.row + 1) as u64 * (b.col - a.col + 1) as u64;
-        let free = size <= 10_000
-            && (a.row..=b.row).all(|r| (a.col..=b.col).all(|c| !merged.contains(&(r, c))));
-        if !free || b.row >= 1_048_576 || b.col >= 16_384 {
-            continue;
-        }
-        (a.row..=b.row).for_each(|r| (a.col..=b.col).for_each(|c| _ = merged.insert((r, c))));
+    // Merged areas first (their cells written blank), then the values over them.
+    for (a, b) in kept {
         ws.merge_range(
             a.row,
             a.col as u16,
             b.row,
             b.col as u16,
             "",
-            formats.of(worst(*a)).0,
+            formats.of(worst(a)).0,
         )?;
     }
     let mut widths: Vec<usize> = Vec::new();
@@ -303,7 +318,8 @@ fn copy_sheet(ws: &mut Worksheet, sheet: &Sheet, findings: &[&Finding]) -> Resul
         let r = grid.origin.0 + i as u32;
         for (j, raw) in cells.iter().enumerate() {
             let c = grid.origin.1 + j as u32;
-            let (plain, date) = formats.of(worst(CellRef::new(r, c)));
+            let shown = anchor.get(&(r, c)).copied().unwrap_or(CellRef::new(r, c));
+            let (plain, date) = formats.of(worst(shown));
             let col = c as u16;
             match raw {
                 Raw::Empty => continue,
@@ -346,7 +362,7 @@ fn copy_sheet(ws: &mut Worksheet, sheet: &Sheet, findings: &[&Finding]) -> Resul
         if c.row >= 1_048_576 || c.col >= 16_384 {
             continue;
         }
-        if grid.get(c.row, c.col) == &Raw::Empty && !merged.contains(&(c.row, c.col)) {
+        if grid.get(c.row, c.col) == &Raw::Empty && !anchor.contains_key(&(c.row, c.col)) {
             ws.write_blank(c.row, c.col as u16, formats.of(worst(*c)).0)?;
         }
         ws.insert_note(c.row, c.col as u16, &note(fs))?;
@@ -373,4 +389,53 @@ fn note(findings: &[&Finding]) -> Note {
         .add_author_prefix(false)
         .set_width(360)
         .set_height(140)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_keep_folders_and_tell_one_stem_apart_by_extension() {
+        let inputs = [PathBuf::from("收到"), PathBuf::from("单独/表1.xlsx")];
+        let files = [
+            PathBuf::from("收到/人事处/表1.xlsx"),
+            PathBuf::from("收到/教务处/表1.xlsx"),
+            PathBuf::from("收到/教务处/表1.xls"),
+            PathBuf::from("收到/教务处/表1.ods"),
+            PathBuf::from("单独/表1.xlsx"),
+        ];
+        // Only folders count as roots; these do not exist, so every file is taken by name
+        // alone and the clashes are told apart in order.
+        let got = copy_paths(&files, &inputs, Path::new("退回"));
+        let want = [
+            "退回/表1（批注）.xlsx",
+            "退回/表1（xlsx，批注）.xlsx",
+            "退回/表1（xls，批注）.xlsx",
+            "退回/表1（ods，批注）.xlsx",
+            "退回/表1（xlsx~2，批注）.xlsx",
+        ];
+        assert_eq!(got, want.map(PathBuf::from));
+    }
+
+    #[test]
+    fn copies_below_an_existing_input_folder_keep_its_subfolders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("收到");
+        for d in ["人事处", "教务处"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let files = [
+            root.join("人事处").join("表1.xlsx"),
+            root.join("教务处").join("表1.xlsx"),
+            root.join("教务处").join("表1.xls"),
+        ];
+        let got = copy_paths(&files, std::slice::from_ref(&root), Path::new("退回"));
+        let want = [
+            "退回/人事处/表1（批注）.xlsx",
+            "退回/教务处/表1（批注）.xlsx",
+            "退回/教务处/表1（xls，批注）.xlsx",
+        ];
+        assert_eq!(got, want.map(PathBuf::from));
+    }
 }

@@ -317,3 +317,65 @@ fn files_of_one_name_in_two_folders_get_a_copy_each() {
         assert!(copy.is_file(), "{}", copy.display());
     }
 }
+
+#[test]
+fn a_finding_inside_a_merged_area_is_noted_on_the_area() {
+    // 单位职能 merged over two units: Excel shows 教学管理 on both rows, but the second row's
+    // cell (C3) is empty. The copy keeps C2:C3 merged; the note cannot sit on C3 (Excel does
+    // not show a merged area's other cells), so it is on C2, where the clerk sees it.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("党政办公室.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表1-2 学校相关党政单位").unwrap();
+    let rows = [
+        ["党政单位名称", "单位号", "单位职能", "单位负责人"],
+        ["教务处", "0101", "", "张三"],
+        ["教学质量监控中心", "0102", "", "李四"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    ws.merge_range(1, 2, 2, 2, "教学管理", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    wb.save(&file).unwrap();
+    let copies = tmp.path().join("批注");
+    let (json, _) = check_json(&[file.as_os_str(), "--annotate".as_ref(), copies.as_os_str()]);
+    let merged: Vec<&Value> = findings(&json)
+        .iter()
+        .filter(|f| f["code"] == "merged-cell")
+        .collect();
+    assert_eq!(merged.len(), 1, "{json}");
+    assert_eq!(merged[0]["cell"], "C3");
+    let read = python(
+        r#"
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["表1-2 学校相关党政单位"]
+print(json.dumps({
+    "merged": [str(r) for r in ws.merged_cells.ranges],
+    "C2": [ws["C2"].value, ws["C2"].comment.text if ws["C2"].comment else None,
+           ws["C2"].fill.fgColor.rgb],
+    "noted": [c.coordinate for row in ws.iter_rows() for c in row if c.comment],
+}, ensure_ascii=False))
+"#,
+        &[&copy_of(&file.display().to_string(), &copies)],
+    );
+    let read: Value = serde_json::from_str(&read).unwrap();
+    assert_eq!(read["merged"], serde_json::json!(["C2:C3"]));
+    assert_eq!(read["C2"][0], "教学管理");
+    assert!(read["C2"][1]
+        .as_str()
+        .unwrap()
+        .contains(merged[0]["message"].as_str().unwrap()));
+    let fill = if merged[0]["severity"] == "error" {
+        "FFFFC7CE"
+    } else {
+        "FFFFEB9C"
+    };
+    assert_eq!(read["C2"][2], fill);
+    assert_eq!(read["noted"], serde_json::json!(["C2"]));
+}

@@ -202,10 +202,12 @@ fn annotate(
         .collect();
     let pb = progress_bar(todo.len(), "批注");
     let mut written = 0;
+    let mut unreadable = 0;
     let mut skipped = Vec::new();
     for (file, target, found) in todo {
         match annotate_file(file, found, target) {
             Ok(Copied::Written(_)) => written += 1,
+            Ok(Copied::Unreadable) => unreadable += 1,
             Ok(Copied::Skipped(why)) => skipped.push(format!("{}：{why}", file.display())),
             Err(e) => {
                 pb.finish_and_clear();
@@ -220,6 +222,11 @@ fn annotate(
         "\n已在 {} 中写入 {written} 个批注副本（有错误或警告的文件，问题单元格标了颜色和批注），可发回各部门修改。",
         dir.display()
     ));
+    if unreadable > 0 {
+        say(format!(
+            "另有 {unreadable} 个文件无法读取，没有批注副本（原因见上面的 unreadable-file）。"
+        ));
+    }
     for s in skipped {
         say(format!("未生成批注副本：{s}"));
     }
