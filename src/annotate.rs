@@ -28,6 +28,15 @@ const CELL_TEXT_MAX: usize = 32_767;
 /// The most characters of one note: the rest is on the 检查结果 sheet.
 const NOTE_MAX: usize = 2_000;
 
+/// The most notes in one copy: each is a drawn shape, heavy to write and to open; a file
+/// with more problem cells is listed whole on 检查结果 and every problem cell is shaded.
+pub const MAX_NOTES: usize = 5_000;
+
+/// The most findings listed (each with a link) on 检查结果: more help no clerk, would pass
+/// the 65,530 links Excel keeps on a sheet, and take gigabytes to write. `--format json`
+/// gives them all.
+pub const MAX_LISTED: usize = 20_000;
+
 /// What became of one file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Copied {
@@ -46,23 +55,42 @@ pub fn copy_name(file: &Path) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    safe_file_name(&format!("{stem}（批注）.xlsx"))
+    // A name may have 255 bytes: a stem near that is cut, leaving room for what is added.
+    let mut cut = String::new();
+    for c in stem.chars() {
+        if cut.len() + c.len_utf8() > STEM_MAX_BYTES {
+            break;
+        }
+        cut.push(c);
+    }
+    safe_file_name(&format!("{cut}（批注）.xlsx"))
 }
 
+/// The most bytes of the input's stem kept in a copy's name.
+const STEM_MAX_BYTES: usize = 200;
+
 /// Where each file's copy goes: below `dir`, in the folders the file had below the input
-/// folder it was found in (two departments' `表1.xlsx` stay apart). Files of one stem in
-/// one folder (`表1.xls`, `表1.xlsx`) are told apart by their extension, then by `~2`.
+/// folder it was found in (two departments' `表1.xlsx` stay apart); with several input
+/// folders, below a folder named as its input folder. Files of one stem in one folder
+/// (`表1.xls`, `表1.xlsx`) are told apart by their extension, then by `~2`; names are compared
+/// without case, as Windows does.
 pub fn copy_paths(files: &[PathBuf], inputs: &[PathBuf], dir: &Path) -> Vec<PathBuf> {
+    let folders: Vec<&PathBuf> = inputs.iter().filter(|i| i.is_dir()).collect();
     let mut taken = HashSet::new();
     files
         .iter()
         .map(|f| {
-            let folders = inputs
+            let below = folders
                 .iter()
-                .filter(|i| i.is_dir())
-                .find_map(|i| f.strip_prefix(i).ok())
-                .and_then(Path::parent)
-                .map(Path::to_path_buf)
+                .find_map(|i| Some((i, f.strip_prefix(i).ok()?)))
+                .map(|(i, rest)| {
+                    let mut p = PathBuf::new();
+                    if folders.len() > 1 {
+                        p.push(folder_name(i));
+                    }
+                    p.push(rest.parent().unwrap_or(Path::new("")));
+                    p
+                })
                 .unwrap_or_default();
             let name = copy_name(f);
             let stem = name.trim_end_matches("（批注）.xlsx");
@@ -70,21 +98,30 @@ pub fn copy_paths(files: &[PathBuf], inputs: &[PathBuf], dir: &Path) -> Vec<Path
                 .extension()
                 .map(|e| e.to_string_lossy())
                 .unwrap_or_default();
-            let mut path = dir.join(&folders).join(&name);
+            let mut path = dir.join(&below).join(&name);
             let mut n = 1;
-            while !taken.insert(path.clone()) {
+            while !taken.insert(path.to_string_lossy().to_lowercase()) {
                 let which = if n == 1 {
                     String::new()
                 } else {
                     format!("~{n}")
                 };
                 let name = safe_file_name(&format!("{stem}（{ext}{which}，批注）.xlsx"));
-                path = dir.join(&folders).join(name);
+                path = dir.join(&below).join(name);
                 n += 1;
             }
             path
         })
         .collect()
+}
+
+/// A folder's own name (`.` and `..` by the name of the folder they stand for).
+fn folder_name(dir: &Path) -> String {
+    let named = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    named
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "输入".to_string())
 }
 
 /// Writes the annotated copy of `file` (named in findings as `name`) to `out`, whole or not
@@ -102,12 +139,13 @@ pub fn annotate_file(file: &Path, findings: &[&Finding], out: &Path) -> Result<C
     }
     let mut book = Workbook::new();
     book.set_properties(&properties("statedata 检查批注"));
+    // A copy handed back and checked again has an earlier 检查结果 sheet: this one replaces it.
     let mut taken: HashSet<String> = [RESULTS_SHEET.to_lowercase()].into();
     let copied: Vec<(usize, String)> = wb
         .sheets
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.error.is_none())
+        .filter(|(_, s)| s.error.is_none() && s.name != RESULTS_SHEET)
         .map(|(i, s)| (i, safe_sheet_name(&s.name, &mut taken)))
         .collect();
     let names: HashMap<&str, &str> = copied
@@ -115,6 +153,7 @@ pub fn annotate_file(file: &Path, findings: &[&Finding], out: &Path) -> Result<C
         .map(|(i, n)| (wb.sheets[*i].name.as_str(), n.as_str()))
         .collect();
     write_results(book.add_worksheet(), &wb.path, findings, &wb.sheets, &names)?;
+    let mut notes_left = MAX_NOTES;
     for (i, name) in &copied {
         let sheet = &wb.sheets[*i];
         let here: Vec<&Finding> = findings
@@ -124,7 +163,7 @@ pub fn annotate_file(file: &Path, findings: &[&Finding], out: &Path) -> Result<C
             .collect();
         let ws = book.add_worksheet();
         ws.set_name(name)?;
-        copy_sheet(ws, sheet, &here)?;
+        copy_sheet(ws, sheet, &here, &mut notes_left)?;
         if !sheet.visible {
             ws.set_hidden(true);
         }
@@ -174,8 +213,26 @@ fn write_results(
             count(Severity::Warning)
         ),
     )?;
-    ws.write_string(1, 0, "红色单元格有错误、黄色单元格有警告，鼠标移到单元格上可看说明；点下表“单元格”一列可跳到该处。请在原文件中改正后重新提交（本副本中的格式、公式和下拉列表未保留）。")?;
+    ws.write_string(1, 0, "红色单元格有错误、黄色单元格有警告，鼠标移到单元格上可看说明；点下表“单元格”一列可跳到该处。可在原文件或本副本中改正后重新提交（本副本只有原文件的数据：格式、公式、原有批注和下拉列表未保留，日期只到日）。")?;
     let mut row = 2u32;
+    let cells: HashSet<(&str, CellRef)> = findings
+        .iter()
+        .filter(|f| marks(f))
+        .filter_map(|f| Some((f.location.sheet.as_deref()?, f.location.cell?)))
+        .collect();
+    if cells.len() > MAX_NOTES || findings.len() > MAX_LISTED {
+        ws.write_string(
+            row,
+            0,
+            format!(
+                "问题太多（共 {} 条，涉及 {} 个单元格）：所有问题单元格都已标色，但只有前 {MAX_NOTES} 个加了批注，下表只列出前 {} 条。全部问题可用 statedata check --format json 导出。",
+                findings.len(),
+                cells.len(),
+                MAX_LISTED.min(findings.len())
+            ),
+        )?;
+        row += 1;
+    }
     for sheet in sheets.iter().filter(|s| s.error.is_some()) {
         ws.write_string(
             row,
@@ -207,14 +264,14 @@ fn write_results(
     // Errors first, then warnings, accepted ones and notes; each in the order found.
     ordered.sort_by_key(|f| (!marks(f), std::cmp::Reverse(f.severity)));
     let text = text_format();
-    for (n, f) in ordered.iter().enumerate() {
+    for (n, f) in ordered.iter().take(MAX_LISTED).enumerate() {
         row += 1;
         let sheet = f.location.sheet.as_deref().unwrap_or("");
         let cell = f.location.cell.map(|c| c.a1()).unwrap_or_default();
         let values = [
             (n + 1).to_string(),
             level(f).to_string(),
-            sheet.to_string(),
+            names.get(sheet).copied().unwrap_or(sheet).to_string(),
             cell.clone(),
             f.table.clone().unwrap_or_default(),
             f.column.clone().unwrap_or_default(),
@@ -271,7 +328,12 @@ impl Formats {
 }
 
 /// Copies a sheet's cells and merged areas, shading and noting the cells findings point at.
-fn copy_sheet(ws: &mut Worksheet, sheet: &Sheet, findings: &[&Finding]) -> Result<()> {
+fn copy_sheet(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    findings: &[&Finding],
+    notes_left: &mut usize,
+) -> Result<()> {
     // The merged areas kept: one that overlaps another, or is huge, is left unmerged (Excel
     // refuses the first; the second holds nothing but its top-left value). Each cell of a
     // kept area points at the area's top-left cell, the only one Excel shows.
@@ -365,7 +427,10 @@ fn copy_sheet(ws: &mut Worksheet, sheet: &Sheet, findings: &[&Finding]) -> Resul
         if grid.get(c.row, c.col) == &Raw::Empty && !anchor.contains_key(&(c.row, c.col)) {
             ws.write_blank(c.row, c.col as u16, formats.of(worst(*c)).0)?;
         }
-        ws.insert_note(c.row, c.col as u16, &note(fs))?;
+        if *notes_left > 0 {
+            *notes_left -= 1;
+            ws.insert_note(c.row, c.col as u16, &note(fs))?;
+        }
     }
     Ok(())
 }
@@ -416,6 +481,14 @@ mod tests {
             "退回/表1（xlsx~2，批注）.xlsx",
         ];
         assert_eq!(got, want.map(PathBuf::from));
+    }
+
+    #[test]
+    fn a_long_name_is_cut_to_fit() {
+        let long = "人".repeat(80); // 240 bytes: with （批注） the name would pass 255
+        let name = copy_name(Path::new(&format!("收到/{long}.xlsx")));
+        assert_eq!(name, format!("{}（批注）.xlsx", "人".repeat(66)));
+        assert!(name.len() <= 255);
     }
 
     #[test]

@@ -379,3 +379,229 @@ print(json.dumps({
     assert_eq!(read["C2"][2], fill);
     assert_eq!(read["noted"], serde_json::json!(["C2"]));
 }
+
+/// Sheet names of a workbook, as calamine reads them.
+fn sheet_names(path: &Path) -> Vec<String> {
+    open_workbook_auto(path).unwrap().sheet_names()
+}
+
+#[test]
+fn a_copy_handed_back_and_annotated_again_has_one_results_sheet() {
+    // A department corrects its copy and hands it back; the office checks and annotates it
+    // again. The earlier 检查结果 is replaced, not kept beside the new one, and the handed-back
+    // copy gives no finding of its own for that sheet.
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("第一轮");
+    let file = Path::new("fixtures/school/人事处.xlsx");
+    check_json(&[file.as_os_str(), "--annotate".as_ref(), first.as_os_str()]);
+    let back = tmp.path().join("交回");
+    std::fs::create_dir(&back).unwrap();
+    std::fs::copy(first.join("人事处（批注）.xlsx"), back.join("人事处.xlsx")).unwrap();
+    let second = tmp.path().join("第二轮");
+    let (json, _) = check_json(&[back.as_os_str(), "--annotate".as_ref(), second.as_os_str()]);
+    let mut want = vec!["检查结果".to_string()];
+    want.extend(sheet_names(file));
+    assert_eq!(sheet_names(&second.join("人事处（批注）.xlsx")), want);
+    assert!(
+        !findings(&json).iter().any(|f| f["sheet"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("检查结果"))),
+        "{json}"
+    );
+}
+
+#[test]
+fn a_file_or_the_folder_of_an_input_file_is_refused_before_reading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("收到");
+    std::fs::create_dir(&inputs).unwrap();
+    let file = inputs.join("人事处.xlsx");
+    std::fs::copy("fixtures/school/人事处.xlsx", &file).unwrap();
+    let before = std::fs::read(&file).unwrap();
+    // The folder of a file given alone: copies would sit beside their originals.
+    let out = statedata()
+        .arg("check")
+        .arg(&file)
+        .arg("--annotate")
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("旁边"), "{err}");
+    // Refused before the check: nothing of the report was printed.
+    assert!(out.stdout.is_empty());
+    // A file as the folder.
+    let out = statedata()
+        .arg("check")
+        .arg(&file)
+        .arg("--annotate")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("是一个文件"));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    assert_eq!(std::fs::read_dir(&inputs).unwrap().count(), 1);
+}
+
+#[test]
+fn a_copy_that_cannot_be_written_does_not_stop_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copies = tmp.path().join("批注");
+    // Where 人事处's copy should go there is a folder: that copy cannot be saved.
+    std::fs::create_dir_all(copies.join("人事处（批注）.xlsx")).unwrap();
+    let out = statedata()
+        .arg("check")
+        .arg("fixtures/school")
+        .arg("--annotate")
+        .arg(&copies)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a copy asked for was not written"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("人事处.xlsx"), "{err}");
+    assert!(copies.join("教务处（批注）.xlsx").is_file());
+    assert!(copies.join("资产处（批注）.xlsx").is_file());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("写入 2 个批注副本"), "{stdout}");
+}
+
+#[test]
+fn copies_left_from_an_earlier_run_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copies = tmp.path().join("批注");
+    statedata()
+        .args(["check", "fixtures/school", "--annotate"])
+        .arg(&copies)
+        .output()
+        .unwrap();
+    // Checked alone, 资产处 is the only file with problems: the other two copies are old.
+    let out = statedata()
+        .args(["check", "fixtures/school/资产处.xlsx", "--annotate"])
+        .arg(&copies)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("写入 1 个批注副本"), "{stdout}");
+    let note = stdout.lines().find(|l| l.contains("以前写的")).unwrap();
+    assert!(note.contains("还有 2 个"), "{note}");
+    assert!(note.contains("人事处（批注）.xlsx") && note.contains("教务处（批注）.xlsx"));
+}
+
+#[test]
+fn copies_from_several_input_folders_go_below_their_folder_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    for round in ["收到1", "收到2"] {
+        let d = tmp.path().join(round).join("人事处");
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::copy("fixtures/school/人事处.xlsx", d.join("人事处.xlsx")).unwrap();
+    }
+    let copies = tmp.path().join("批注");
+    statedata()
+        .arg("check")
+        .arg(tmp.path().join("收到1"))
+        .arg(tmp.path().join("收到2"))
+        .arg("--annotate")
+        .arg(&copies)
+        .output()
+        .unwrap();
+    for round in ["收到1", "收到2"] {
+        let copy = copies
+            .join(round)
+            .join("人事处")
+            .join("人事处（批注）.xlsx");
+        assert!(copy.is_file(), "{}", copy.display());
+    }
+}
+
+#[test]
+fn a_file_with_very_many_problem_cells_gets_notes_up_to_the_bound_and_every_cell_shaded() {
+    use statedata::annotate::MAX_NOTES;
+    // 3,000 students, each with two values that are not options: 6,000 problem cells, more
+    // than a copy notes. Every one is shaded; the first MAX_NOTES have notes; the list on
+    // 检查结果 has every finding.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("教务处.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("表1-6 本科生基本情况").unwrap();
+    let head = [
+        "学号",
+        "学生姓名",
+        "性别",
+        "校内专业（大类）名称",
+        "校内专业（大类）代码",
+        "生源类别",
+        "年级",
+        "入学年份",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let students = 3_000u32;
+    for r in 1..=students {
+        let row = [
+            format!("S{r:08}"),
+            "张三".into(),
+            "男女".into(),
+            "机械设计制造及其自动化".into(),
+            "080201".into(),
+            "境内外".into(),
+            "2022".into(),
+            "2022".into(),
+        ];
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r, c as u16, v).unwrap();
+        }
+    }
+    wb.save(&file).unwrap();
+    let copies = tmp.path().join("批注");
+    let (json, _) = check_json(&[file.as_os_str(), "--annotate".as_ref(), copies.as_os_str()]);
+    let at_cells: std::collections::HashSet<(String, String)> = findings(&json)
+        .iter()
+        .filter(|f| f["severity"] != "info" && f.get("cell").is_some())
+        .map(|f| (f["sheet"].to_string(), f["cell"].to_string()))
+        .collect();
+    assert!(
+        at_cells.len() >= 2 * students as usize,
+        "{}",
+        at_cells.len()
+    );
+    assert!(at_cells.len() > MAX_NOTES);
+    let listed_in_file = findings(&json)
+        .iter()
+        .filter(|f| f["file"] == file.display().to_string())
+        .count();
+    let read = python(
+        r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["表1-6 本科生基本情况"]
+noted = shaded = 0
+for row in ws.iter_rows():
+    for c in row:
+        noted += c.comment is not None
+        shaded += c.fill.fgColor.rgb in ("FFFFC7CE", "FFFFEB9C")
+listing = wb["检查结果"]
+rows = [r for r in listing.iter_rows(values_only=True)]
+head = next(i for i, r in enumerate(rows) if r[0] == "序号")
+print(json.dumps({"noted": noted, "shaded": shaded, "listed": len(rows) - head - 1,
+                  "says": [r[0] for r in rows[:head] if r[0]]}, ensure_ascii=False))
+"#,
+        &[&copy_of(&file.display().to_string(), &copies)],
+    );
+    let read: Value = serde_json::from_str(&read).unwrap();
+    assert_eq!(read["noted"], MAX_NOTES);
+    assert_eq!(read["shaded"], at_cells.len());
+    assert_eq!(read["listed"], listed_in_file);
+    assert!(
+        read["says"].to_string().contains("问题太多"),
+        "{}",
+        read["says"]
+    );
+}

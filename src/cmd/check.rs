@@ -8,7 +8,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{
-    refuse_overwriting, terminal_width, SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK,
+    absolute, refuse_overwriting, terminal_width, SchemaSource, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK,
 };
 use crate::annotate::{annotate_file, copy_paths, Copied};
 use crate::check::{check, Options, Outcome};
@@ -134,6 +134,12 @@ pub fn print_outcome(
 }
 
 pub fn run(cfg: &CheckConfig) -> i32 {
+    if let Some(dir) = &cfg.annotate {
+        if let Err(e) = refuse_annotation_folder(&cfg.inputs, dir) {
+            eprintln!("statedata: {e}");
+            return EXIT_FAILED;
+        }
+    }
     let (edition, files, outcome, plan) = match read_and_check(
         &cfg.schemas,
         &cfg.inputs,
@@ -163,8 +169,32 @@ pub fn run(cfg: &CheckConfig) -> i32 {
     }
 }
 
+/// Refuses an annotation folder before anything is read: a file of that name, a place inside
+/// an input folder, or the folder of an input file, where the next check would read the copies
+/// back as departments' files beside their originals.
+fn refuse_annotation_folder(inputs: &[PathBuf], dir: &Path) -> Result<(), String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "--annotate 后应是一个文件夹，但 {} 是一个文件。请换一个文件夹名（不存在时会自动创建）",
+            dir.display()
+        ));
+    }
+    let target = absolute(dir);
+    for f in inputs.iter().filter(|i| i.is_file()) {
+        let folder = f.parent().filter(|p| !p.as_os_str().is_empty());
+        if absolute(folder.unwrap_or(Path::new("."))) == target {
+            return Err(format!(
+                "批注副本会写在输入文件 {} 旁边，下次检查这个文件夹时会把副本当作部门文件读入。请把 --annotate 指向别的文件夹",
+                f.display()
+            ));
+        }
+    }
+    refuse_overwriting(inputs, &[], &[dir.to_path_buf()])
+}
+
 /// Writes the annotated copies of the files with open errors or warnings, and says where.
-/// What it says goes to stderr when stdout carries JSON.
+/// What it says goes to stderr when stdout carries JSON. A file whose copy cannot be written
+/// is said and the others are still written.
 fn annotate(
     cfg: &CheckConfig,
     dir: &Path,
@@ -179,10 +209,6 @@ fn annotate(
         }
     };
     let targets = copy_paths(files, &cfg.inputs, dir);
-    if let Err(e) = refuse_overwriting(&cfg.inputs, files, &targets) {
-        eprintln!("statedata: {e}");
-        return Err(EXIT_FAILED);
-    }
     let mut by_file: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &outcome.findings {
         if let Some(file) = &f.location.file {
@@ -201,34 +227,73 @@ fn annotate(
         })
         .collect();
     let pb = progress_bar(todo.len(), "批注");
-    let mut written = 0;
+    let mut written = Vec::new();
     let mut unreadable = 0;
     let mut skipped = Vec::new();
+    let mut failed = Vec::new();
     for (file, target, found) in todo {
         match annotate_file(file, found, target) {
-            Ok(Copied::Written(_)) => written += 1,
+            Ok(Copied::Written(p)) => written.push(p),
             Ok(Copied::Unreadable) => unreadable += 1,
             Ok(Copied::Skipped(why)) => skipped.push(format!("{}：{why}", file.display())),
-            Err(e) => {
-                pb.finish_and_clear();
-                eprintln!("statedata: 无法写入 {} 的批注副本：{e:#}", file.display());
-                return Err(EXIT_FAILED);
-            }
+            Err(e) => failed.push(format!("{}：{e:#}", file.display())),
         }
         pb.inc(1);
     }
     pb.finish_and_clear();
-    say(format!(
-        "\n已在 {} 中写入 {written} 个批注副本（有错误或警告的文件，问题单元格标了颜色和批注），可发回各部门修改。",
-        dir.display()
-    ));
+    if written.is_empty() && unreadable == 0 && skipped.is_empty() && failed.is_empty() {
+        say("\n没有需要批注的文件（没有未接受的错误或警告），未写入批注副本。".to_string());
+    } else {
+        say(format!(
+            "\n已在 {} 中写入 {} 个批注副本（有错误或警告的文件，问题单元格标了颜色和批注），可发回各部门修改。",
+            dir.display(),
+            written.len()
+        ));
+    }
     if unreadable > 0 {
         say(format!(
-            "另有 {unreadable} 个文件无法读取，没有批注副本（原因见上面的 unreadable-file）。"
+            "另有 {unreadable} 个文件无法读取，没有批注副本（原因见 unreadable-file）。"
         ));
     }
     for s in skipped {
         say(format!("未生成批注副本：{s}"));
     }
-    Ok(())
+    let stale = earlier_copies(dir, &written);
+    if !stale.is_empty() {
+        let shown: Vec<String> = stale
+            .iter()
+            .take(10)
+            .map(|p| p.display().to_string())
+            .collect();
+        say(format!(
+            "注意：{} 中还有 {} 个以前写的批注副本，这次没有重写（文件已没有问题、没有检查或无法读取），请勿误发：{}{}",
+            dir.display(),
+            stale.len(),
+            shown.join("、"),
+            if stale.len() > 10 { " 等" } else { "" }
+        ));
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    for f in failed {
+        eprintln!("statedata: 无法写入批注副本：{f}");
+    }
+    Err(EXIT_FAILED)
+}
+
+/// Copies below `dir` that this run did not write: left from an earlier run.
+fn earlier_copies(dir: &Path, written: &[PathBuf]) -> Vec<PathBuf> {
+    let Ok(found) = expand_inputs(&[dir.to_path_buf()]) else {
+        return Vec::new();
+    };
+    let written: Vec<PathBuf> = written.iter().map(|p| absolute(p)).collect();
+    found
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with("批注）.xlsx"))
+                && !written.contains(&absolute(p))
+        })
+        .collect()
 }
