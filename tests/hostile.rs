@@ -1044,6 +1044,21 @@ fn other_format_cases() -> Vec<Case> {
         })
         .wants(cell("unreadable-sheet", UNITS, "IV65536").says(&["IV65536"])),
         case(
+            "xls-sheets-beyond-the-workbook-budget",
+            "sparse-budget.xls",
+            |e| {
+                // Each sheet is 4.9 million cells; after two the workbook's 10 million are nearly
+                // spent: the other six are refused before calamine opens the file (it would have
+                // held all eight, some 40 million cells).
+                e.converted["budget.xls"].clone()
+            },
+        )
+        .wants(sheet("unmatched-sheet", "数据1"))
+        .wants(sheet("unmatched-sheet", "数据2"))
+        .wants(sheet("unreadable-sheet", "数据3").says(&["10000000"]))
+        .wants(sheet("unreadable-sheet", "数据8").says(&["10000000"]))
+        .reads_units(UNITS),
+        case(
             "xls-dimension-claims-4-billion-rows",
             "dimension-huge.xls",
             |e| xls_with_dimensions(&e.converted["plain.xls"], u32::MAX, 256),
@@ -1315,6 +1330,20 @@ fn convert_xls(dir: &Path) -> HashMap<&'static str, Vec<u8>> {
     ws.write_string(65_535, 255, "x").unwrap();
     wb.save(src.join("far.xlsx")).unwrap();
 
+    // Eight sheets each with a value in A1 and one in IK20000: 20,000 × 245 cells a sheet,
+    // within a sheet's limit, but calamine holds every xls sheet densely as the file opens.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(UNITS).unwrap();
+    write_rows(ws, &units_grid(93));
+    for i in 1..=8 {
+        let ws = wb.add_worksheet();
+        ws.set_name(format!("数据{i}")).unwrap();
+        ws.write_string(0, 0, "x").unwrap();
+        ws.write_string(19_999, 244, "x").unwrap();
+    }
+    wb.save(src.join("budget.xlsx")).unwrap();
+
     let out = dir.join("converted");
     std::fs::create_dir_all(&out).unwrap();
     common::soffice_convert(
@@ -1322,11 +1351,12 @@ fn convert_xls(dir: &Path) -> HashMap<&'static str, Vec<u8>> {
             src.join("plain.xlsx"),
             src.join("full.xlsx"),
             src.join("far.xlsx"),
+            src.join("budget.xlsx"),
         ],
         "xls",
         &out,
     );
-    ["plain.xls", "full.xls", "far.xls"]
+    ["plain.xls", "full.xls", "far.xls", "budget.xls"]
         .into_iter()
         .map(|n| (n, std::fs::read(out.join(n)).unwrap()))
         .collect()

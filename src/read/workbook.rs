@@ -401,7 +401,7 @@ pub(super) fn too_big_error(far: CellRef) -> SheetError {
 }
 
 /// Why a sheet whose grid of `cells` cells would exceed the workbook's budget is refused.
-fn over_budget_error(cells: u64) -> String {
+pub(super) fn over_budget_error(cells: u64) -> String {
     format!(
         "本表有 {cells} 个单元格，加上前面各工作表，整个工作簿超过 {MAX_WORKBOOK_CELLS} 个单元格的上限，本表未读取；多半是有工作表在远处的单元格误填了内容；请删除各工作表中多余的行、列后保存，或把各表分成几个文件提交"
     )

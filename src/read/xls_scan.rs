@@ -10,10 +10,15 @@
 //! than `MAX_SHEET_CELLS` refuses the sheet, naming that cell. That record and every later
 //! value of the sheet are blanked out (given a record type no reader knows), as is a
 //! DIMENSIONS record claiming more, so that calamine reads the other sheets within bounds.
+//! The sheets together are held to `MAX_WORKBOOK_CELLS` the same way: a sheet whose used area
+//! would pass what is left of it is refused whole (every value blanked out), as later reading
+//! refuses it for the other formats, but before calamine has allocated anything.
 
 use std::io::{Cursor, Read, Write};
 
-use super::workbook::{too_big_error, SheetError, MAX_SHEET_CELLS};
+use super::workbook::{
+    over_budget_error, too_big_error, SheetError, MAX_SHEET_CELLS, MAX_WORKBOOK_CELLS,
+};
 use crate::finding::CellRef;
 
 /// The type given to a record that must not be read: no record has it, so readers skip it.
@@ -87,6 +92,13 @@ impl Extent {
         self.area = Some((min, max));
         true
     }
+
+    /// How many cells the reader holds for the area.
+    fn cells(&self) -> u64 {
+        self.area.map_or(0, |(min, max)| {
+            (max.0 - min.0 + 1) as u64 * (max.1 - min.1 + 1) as u64
+        })
+    }
 }
 
 /// The cells of a value record: its row and first and last column.
@@ -127,9 +139,20 @@ fn claimed_cells(data: &[u8]) -> u64 {
     (rows as u64 + 1) * (cols as u64 + 1)
 }
 
-/// Walks one sheet's records from its BOF at `at`: the offsets of records to blank out, and
-/// the first cell beyond the limit.
-fn scan_sheet(stream: &[u8], at: usize) -> (Vec<usize>, Option<CellRef>) {
+/// What a walk over one sheet found.
+#[derive(Debug, PartialEq)]
+struct Scan {
+    /// The offsets of records to blank out.
+    blank: Vec<usize>,
+    /// The first cell beyond the limit.
+    far: Option<CellRef>,
+    /// The cells of the used area kept.
+    cells: u64,
+}
+
+/// Walks one sheet's records from its BOF at `at`. With `keep_none`, every value is blanked
+/// (the sheet is refused whole).
+fn scan_sheet(stream: &[u8], at: usize, keep_none: bool) -> Scan {
     let mut blank = Vec::new();
     let mut far = None;
     let mut extent = Extent::default();
@@ -150,13 +173,13 @@ fn scan_sheet(stream: &[u8], at: usize) -> (Vec<usize>, Option<CellRef>) {
             BOF if seen_bof => depth += 1,
             BOF => seen_bof = true,
             EOF => break,
-            DIMENSIONS if claimed_cells(r.data) > MAX_SHEET_CELLS => blank.push(r.at),
+            DIMENSIONS if keep_none || claimed_cells(r.data) > MAX_SHEET_CELLS => blank.push(r.at),
             STRING if formula_blanked => blank.push(r.at),
             _ => {
                 let Some((row, first, last)) = cells_of(&r) else {
                     continue;
                 };
-                let keep = far.is_none() && extent.fits(row, first, last);
+                let keep = !keep_none && far.is_none() && extent.fits(row, first, last);
                 if !keep {
                     if far.is_none() {
                         far = Some(CellRef::new(row, last));
@@ -169,7 +192,11 @@ fn scan_sheet(stream: &[u8], at: usize) -> (Vec<usize>, Option<CellRef>) {
             }
         }
     }
-    (blank, far)
+    Scan {
+        blank,
+        far,
+        cells: extent.cells(),
+    }
 }
 
 /// The name of the workbook stream of an xls compound file (`Workbook`; `Book` in BIFF5).
@@ -210,13 +237,21 @@ pub fn bound(bytes: Vec<u8>) -> (Vec<u8>, Refused) {
     }
     let mut blank = Vec::new();
     let mut refused = Vec::new();
+    // The cells the sheets kept so far hold together.
+    let mut held = 0u64;
     for (i, at) in sheets.into_iter().enumerate() {
         if at >= stream.len() {
             continue;
         }
-        let (b, far) = scan_sheet(&stream, at);
-        blank.extend(b);
-        if let Some(far) = far {
+        let scan = scan_sheet(&stream, at, false);
+        if held + scan.cells > MAX_WORKBOOK_CELLS {
+            blank.extend(scan_sheet(&stream, at, true).blank);
+            refused.push((i, (over_budget_error(scan.cells), None)));
+            continue;
+        }
+        held += scan.cells;
+        blank.extend(scan.blank);
+        if let Some(far) = scan.far {
             refused.push((i, too_big_error(far)));
         }
     }
@@ -288,8 +323,10 @@ mod tests {
             number(65_535, 255),
             number(4, 0),
         ]);
-        let (blank, far) = scan_sheet(&s, 0);
+        let Scan { blank, far, cells } = scan_sheet(&s, 0, false);
         assert_eq!(far.map(|c| c.a1()), Some("IV65536".to_string()));
+        // A1 and D4 are kept (every value after the far one is blanked): 4 rows × 4 columns.
+        assert_eq!(cells, 16);
         // DIMENSIONS (65,537 × 257 claimed), the far value and the one after it.
         let offsets: Vec<u16> = blank.iter().map(|&at| u16_at(&s, at).unwrap()).collect();
         assert_eq!(offsets, vec![DIMENSIONS, 0x0203, 0x0203]);
@@ -298,13 +335,18 @@ mod tests {
     #[test]
     fn a_sheet_within_bounds_is_left_alone() {
         let s = sheet(&[dimensions(5, 4), number(0, 0), number(4, 3)]);
-        assert_eq!(scan_sheet(&s, 0), (vec![], None));
+        let none = |cells| Scan {
+            blank: vec![],
+            far: None,
+            cells,
+        };
+        assert_eq!(scan_sheet(&s, 0, false), none(20));
         // A chart substream's records are not the sheet's.
         let mut nested = record(BOF, &[0; 16]);
         nested.extend(number(65_535, 255));
         nested.extend(record(EOF, &[]));
         let s = sheet(&[number(0, 0), nested, number(2, 2)]);
-        assert_eq!(scan_sheet(&s, 0), (vec![], None));
+        assert_eq!(scan_sheet(&s, 0, false), none(9));
     }
 
     #[test]
@@ -312,6 +354,20 @@ mod tests {
         let mut s = sheet(&[number(0, 0)]);
         s.truncate(s.len() - 2);
         s.extend([0x03, 0x02, 0xFF, 0xFF]);
-        assert_eq!(scan_sheet(&s, 0), (vec![], None));
+        let scan = scan_sheet(&s, 0, false);
+        assert_eq!((scan.blank, scan.far, scan.cells), (vec![], None, 1));
+    }
+
+    #[test]
+    fn a_sheet_refused_whole_has_every_value_and_its_dimensions_blanked() {
+        let s = sheet(&[dimensions(5, 4), number(0, 0), number(4, 3)]);
+        let scan = scan_sheet(&s, 0, true);
+        let types: Vec<u16> = scan
+            .blank
+            .iter()
+            .map(|&at| u16_at(&s, at).unwrap())
+            .collect();
+        assert_eq!(types, vec![DIMENSIONS, 0x0203, 0x0203]);
+        assert_eq!(scan.cells, 0);
     }
 }
