@@ -4,11 +4,10 @@
 //! openpyxl (python3) and LibreOffice (`soffice`) are real clients; `.ci/run` installs them.
 
 mod common;
-use common::{check_paths, corpus, soffice_convert, statedata, write_units};
+use common::{check_paths, corpus, python, soffice_convert, statedata, write_units};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::process::Command as Process;
 use std::sync::OnceLock;
 
 use rust_xlsxwriter::Workbook;
@@ -286,19 +285,8 @@ fn sources_sheet_accounts_for_every_row() {
     assert_eq!(students[7], "3–4246");
 }
 
-fn python_has_openpyxl() -> bool {
-    Process::new("python3")
-        .args(["-c", "import openpyxl"])
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 #[test]
 fn openpyxl_reads_the_same_cells() {
-    assert!(
-        python_has_openpyxl(),
-        "python3 with openpyxl is needed (.ci/run installs it)"
-    );
     let c = corpus_bundle();
     let script = r#"
 import json, sys, openpyxl
@@ -317,17 +305,8 @@ for ws in wb.worksheets:
     out[ws.title] = rows
 print(json.dumps(out, ensure_ascii=False))
 "#;
-    let out = Process::new("python3")
-        .args(["-c", script])
-        .arg(&c.bundle)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let py: BTreeMap<String, Vec<Vec<String>>> = serde_json::from_slice(&out.stdout).unwrap();
+    let out = python(script, &[&c.bundle]);
+    let py: BTreeMap<String, Vec<Vec<String>>> = serde_json::from_str(&out).unwrap();
     let wb = read_workbook(&c.bundle).unwrap();
     assert_eq!(py.len(), wb.sheets.len());
     for s in &wb.sheets {
