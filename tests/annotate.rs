@@ -26,6 +26,17 @@ fn check_json(args: &[&std::ffi::OsStr]) -> (Value, Option<i32>) {
     (json, out.status.code())
 }
 
+/// Runs `check PATHS… --annotate DIR` in the terminal format.
+fn annotate<P: AsRef<std::ffi::OsStr>>(paths: &[P], dir: &Path) -> std::process::Output {
+    statedata()
+        .arg("check")
+        .args(paths)
+        .arg("--annotate")
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
 fn findings(json: &Value) -> &Vec<Value> {
     json["findings"].as_array().unwrap()
 }
@@ -280,13 +291,7 @@ fn copies_are_not_written_into_an_input_folder() {
     std::fs::create_dir(&inputs).unwrap();
     std::fs::copy("fixtures/school/人事处.xlsx", inputs.join("人事处.xlsx")).unwrap();
     let copies = inputs.join("批注");
-    let out = statedata()
-        .arg("check")
-        .arg(&inputs)
-        .arg("--annotate")
-        .arg(&copies)
-        .output()
-        .unwrap();
+    let out = annotate(&[&inputs], &copies);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("输入文件夹"));
     assert!(!copies.exists());
@@ -305,13 +310,7 @@ fn files_of_one_name_in_two_folders_get_a_copy_each() {
         .unwrap();
     }
     let copies = tmp.path().join("批注");
-    statedata()
-        .arg("check")
-        .arg(&inputs)
-        .arg("--annotate")
-        .arg(&copies)
-        .output()
-        .unwrap();
+    annotate(&[&inputs], &copies);
     for dept in ["一", "二"] {
         let copy = copies.join(dept).join("人事处（批注）.xlsx");
         assert!(copy.is_file(), "{}", copy.display());
@@ -419,26 +418,14 @@ fn a_file_or_the_folder_of_an_input_file_is_refused_before_reading() {
     std::fs::copy("fixtures/school/人事处.xlsx", &file).unwrap();
     let before = std::fs::read(&file).unwrap();
     // The folder of a file given alone: copies would sit beside their originals.
-    let out = statedata()
-        .arg("check")
-        .arg(&file)
-        .arg("--annotate")
-        .arg(&inputs)
-        .output()
-        .unwrap();
+    let out = annotate(&[&file], &inputs);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("旁边"), "{err}");
     // Refused before the check: nothing of the report was printed.
     assert!(out.stdout.is_empty());
     // A file as the folder.
-    let out = statedata()
-        .arg("check")
-        .arg(&file)
-        .arg("--annotate")
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = annotate(&[&file], &file);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("是一个文件"));
     assert_eq!(std::fs::read(&file).unwrap(), before);
@@ -451,13 +438,7 @@ fn a_copy_that_cannot_be_written_does_not_stop_the_others() {
     let copies = tmp.path().join("批注");
     // Where 人事处's copy should go there is a folder: that copy cannot be saved.
     std::fs::create_dir_all(copies.join("人事处（批注）.xlsx")).unwrap();
-    let out = statedata()
-        .arg("check")
-        .arg("fixtures/school")
-        .arg("--annotate")
-        .arg(&copies)
-        .output()
-        .unwrap();
+    let out = annotate(&["fixtures/school"], &copies);
     assert_eq!(
         out.status.code(),
         Some(2),

@@ -7,11 +7,10 @@
 //! The tests fail when they are missing.
 
 mod common;
-use common::python;
+use common::{python, soffice_convert};
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{json, Value as Json};
 use statedata::assign::template::write_template;
@@ -77,14 +76,6 @@ fn write_templates<'e>(edition: &'e Edition, dir: &Path) -> Vec<(PathBuf, Vec<&'
     write_template(edition, &all, YEAR, &path).unwrap();
     out.push((path, all));
     out
-}
-
-fn which(cmd: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join(cmd))
-            .find(|f| f.is_file())
-    })
 }
 
 /// Checks the workbooks together and asserts that each table is reported `empty-table` once,
@@ -753,33 +744,12 @@ fn openpyxl_reads_the_dropdowns_notes_and_formats() {
 
 #[test]
 fn libreoffice_converts_every_template() {
-    let soffice = which("soffice").expect("LibreOffice (soffice) is needed (.ci/run installs it)");
     let ed = edition();
     let dir = TempDir::new().unwrap();
     let workbooks = write_templates(&ed, dir.path());
     let out_dir = TempDir::new().unwrap();
-    let profile = TempDir::new().unwrap();
-    let out = Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(out_dir.path())
-        .args(workbooks.iter().map(|(p, _)| p))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let paths: Vec<PathBuf> = workbooks.iter().map(|(p, _)| p.clone()).collect();
+    soffice_convert(&paths, "pdf", out_dir.path());
     for (path, _) in &workbooks {
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
         let pdf = out_dir.path().join(format!("{stem}.pdf"));
